@@ -1,0 +1,226 @@
+package io.lore.kvm;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+
+/**
+ * One virtual CPU. All methods except {@link #kick()} must be called from the thread that
+ * runs it. Argument buffers are allocated once, so the run loop allocates nothing per exit.
+ */
+public final class KvmVcpu implements AutoCloseable {
+    public static final int GUESTDBG_ENABLE = 0x1;
+    public static final int GUESTDBG_SINGLESTEP = 0x2;
+    public static final int GUESTDBG_USE_SW_BP = 0x10000;
+    public static final int GUESTDBG_USE_HW_BP = 0x20000;
+
+    private final int fd;
+    private final Pointer runMapping;
+    private final long runMappingSize;
+    private final RunArea run;
+    private final Memory regsBuf = new Memory(Layouts.REGS_SIZE);
+    private final Memory sregsBuf = new Memory(Layouts.SREGS_SIZE);
+    private final Memory irqBuf = new Memory(4);
+    private final Memory debugBuf = new Memory(Layouts.GUEST_DEBUG_SIZE);
+    private final Kick kick = new Kick();
+
+    KvmVcpu(Kvm kvm, int fd) {
+        this.fd = fd;
+        this.runMappingSize = kvm.vcpuMmapSize();
+        try {
+            this.runMapping = LibC.mmap(null, new NativeLong(runMappingSize), LibC.PROT_READ | LibC.PROT_WRITE,
+                    LibC.MAP_SHARED, fd, new NativeLong(0));
+        } catch (LastErrorException e) {
+            Kvm.closeQuietly(fd);
+            throw KvmException.of("mmap of the vCPU run area", e);
+        }
+        this.run = new RunArea(runMapping.getByteBuffer(0, runMappingSize));
+    }
+
+    public RunArea runArea() {
+        return run;
+    }
+
+    /**
+     * Enters the guest until the next exit and returns its reason. A {@link #kick()} from
+     * another thread makes it return {@link ExitReason#INTR}.
+     */
+    public int run() {
+        try {
+            LibC.ioctl(fd, Ioctls.RUN, 0);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.EINTR || e.getErrorCode() == LibC.EAGAIN) {
+                kick.drain();
+                return ExitReason.INTR;
+            }
+            throw KvmException.of("KVM_RUN", e);
+        }
+        return run.exitReason();
+    }
+
+    /**
+     * Makes the calling thread the one that runs this vCPU and can be kicked: the kick signal
+     * is blocked in the thread but unblocked inside KVM_RUN (KVM_SET_SIGNAL_MASK), so a kick
+     * interrupts the guest and then stays pending until drained — none is ever lost.
+     */
+    public void bindToCurrentThread() {
+        Memory mask = kick.blockInCurrentThread();
+        Memory arg = new Memory(4 + 8);
+        arg.setInt(0, 8);
+        arg.setLong(4, mask.getLong(0) & ~Kick.bit());
+        try {
+            LibC.ioctl(fd, Ioctls.SET_SIGNAL_MASK, arg);
+        } catch (LastErrorException e) {
+            throw KvmException.of("KVM_SET_SIGNAL_MASK", e);
+        }
+    }
+
+    /** From any thread: make the running (or next) KVM_RUN return as soon as possible. */
+    public void kick() {
+        kick.send();
+    }
+
+    public void interrupt(int vector) {
+        irqBuf.setInt(0, vector);
+        ioctl(Ioctls.INTERRUPT, irqBuf, "KVM_INTERRUPT");
+    }
+
+    public Regs getRegs(Regs into) {
+        ioctl(Ioctls.GET_REGS, regsBuf, "KVM_GET_REGS");
+        into.load(regsBuf);
+        return into;
+    }
+
+    public Regs getRegs() {
+        return getRegs(new Regs());
+    }
+
+    public void setRegs(Regs regs) {
+        regs.store(regsBuf);
+        ioctl(Ioctls.SET_REGS, regsBuf, "KVM_SET_REGS");
+    }
+
+    public Sregs getSregs(Sregs into) {
+        ioctl(Ioctls.GET_SREGS, sregsBuf, "KVM_GET_SREGS");
+        into.load(sregsBuf);
+        return into;
+    }
+
+    public Sregs getSregs() {
+        return getSregs(new Sregs());
+    }
+
+    public void setSregs(Sregs sregs) {
+        sregs.store(sregsBuf);
+        ioctl(Ioctls.SET_SREGS, sregsBuf, "KVM_SET_SREGS");
+    }
+
+    public void setCpuid(Cpuid cpuid) {
+        ioctl(Ioctls.SET_CPUID2, cpuid.toNative(), "KVM_SET_CPUID2");
+    }
+
+    /** KVM_SET_GUEST_DEBUG: {@code control} is GUESTDBG_* bits; {@code debugRegs} DR0-3, -, -, DR6?, DR7. */
+    public void setGuestDebug(int control, long[] debugRegs) {
+        debugBuf.clear();
+        debugBuf.setInt(0, control);
+        if (debugRegs != null) {
+            debugBuf.write(8, debugRegs, 0, Math.min(8, debugRegs.length));
+        }
+        ioctl(Ioctls.SET_GUEST_DEBUG, debugBuf, "KVM_SET_GUEST_DEBUG");
+    }
+
+    // Opaque state blobs: saved and restored as they are (checkpoints), never interpreted.
+    public byte[] getFpu() { return getBlob(Ioctls.GET_FPU, Layouts.FPU_SIZE, "KVM_GET_FPU"); }
+    public void setFpu(byte[] b) { setBlob(Ioctls.SET_FPU, b, Layouts.FPU_SIZE, "KVM_SET_FPU"); }
+    public byte[] getXsave() { return getBlob(Ioctls.GET_XSAVE, Layouts.XSAVE_SIZE, "KVM_GET_XSAVE"); }
+    public void setXsave(byte[] b) { setBlob(Ioctls.SET_XSAVE, b, Layouts.XSAVE_SIZE, "KVM_SET_XSAVE"); }
+    public byte[] getXcrs() { return getBlob(Ioctls.GET_XCRS, Layouts.XCRS_SIZE, "KVM_GET_XCRS"); }
+    public void setXcrs(byte[] b) { setBlob(Ioctls.SET_XCRS, b, Layouts.XCRS_SIZE, "KVM_SET_XCRS"); }
+    public byte[] getVcpuEvents() { return getBlob(Ioctls.GET_VCPU_EVENTS, Layouts.EVENTS_SIZE, "KVM_GET_VCPU_EVENTS"); }
+    public void setVcpuEvents(byte[] b) { setBlob(Ioctls.SET_VCPU_EVENTS, b, Layouts.EVENTS_SIZE, "KVM_SET_VCPU_EVENTS"); }
+    public byte[] getDebugRegs() { return getBlob(Ioctls.GET_DEBUGREGS, Layouts.DEBUGREGS_SIZE, "KVM_GET_DEBUGREGS"); }
+    public void setDebugRegs(byte[] b) { setBlob(Ioctls.SET_DEBUGREGS, b, Layouts.DEBUGREGS_SIZE, "KVM_SET_DEBUGREGS"); }
+
+    /** Reads the MSRs named by {@code indices}; an MSR KVM refuses reads as 0 and is reported by count. */
+    public long[] getMsrs(int[] indices) {
+        Memory buf = msrBuffer(indices, null);
+        int n;
+        try {
+            n = LibC.ioctl(fd, Ioctls.GET_MSRS, buf);
+        } catch (LastErrorException e) {
+            throw KvmException.of("KVM_GET_MSRS", e);
+        }
+        if (n != indices.length) {
+            throw new KvmException(String.format("KVM_GET_MSRS read %d of %d MSRs (first refused: 0x%x)",
+                    n, indices.length, indices[n]));
+        }
+        long[] values = new long[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            values[i] = buf.getLong(8 + (long) i * Layouts.MSR_ENTRY_SIZE + 8);
+        }
+        return values;
+    }
+
+    public void setMsrs(int[] indices, long[] values) {
+        Memory buf = msrBuffer(indices, values);
+        int n;
+        try {
+            n = LibC.ioctl(fd, Ioctls.SET_MSRS, buf);
+        } catch (LastErrorException e) {
+            throw KvmException.of("KVM_SET_MSRS", e);
+        }
+        if (n != indices.length) {
+            throw new KvmException(String.format("KVM_SET_MSRS wrote %d of %d MSRs (first refused: 0x%x)",
+                    n, indices.length, indices[n]));
+        }
+    }
+
+    private static Memory msrBuffer(int[] indices, long[] values) {
+        Memory buf = new Memory(8 + (long) indices.length * Layouts.MSR_ENTRY_SIZE);
+        buf.clear();
+        buf.setInt(0, indices.length);
+        for (int i = 0; i < indices.length; i++) {
+            long o = 8 + (long) i * Layouts.MSR_ENTRY_SIZE;
+            buf.setInt(o, indices[i]);
+            if (values != null) {
+                buf.setLong(o + 8, values[i]);
+            }
+        }
+        return buf;
+    }
+
+    private byte[] getBlob(NativeLong request, int size, String name) {
+        Memory buf = new Memory(size);
+        buf.clear();
+        ioctl(request, buf, name);
+        return buf.getByteArray(0, size);
+    }
+
+    private void setBlob(NativeLong request, byte[] data, int size, String name) {
+        if (data.length != size) {
+            throw new IllegalArgumentException(name + " needs " + size + " bytes, got " + data.length);
+        }
+        Memory buf = new Memory(size);
+        buf.write(0, data, 0, size);
+        ioctl(request, buf, name);
+    }
+
+    private void ioctl(NativeLong request, Pointer arg, String name) {
+        try {
+            LibC.ioctl(fd, request, arg);
+        } catch (LastErrorException e) {
+            throw KvmException.of(name, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            LibC.munmap(runMapping, new NativeLong(runMappingSize));
+        } catch (LastErrorException ignored) {
+            // only fails for an invalid range
+        }
+        Kvm.closeQuietly(fd);
+    }
+}

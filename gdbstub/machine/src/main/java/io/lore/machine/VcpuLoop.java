@@ -1,0 +1,205 @@
+package io.lore.machine;
+
+import io.lore.kvm.ExitReason;
+import io.lore.kvm.KvmException;
+import io.lore.kvm.KvmVcpu;
+import io.lore.kvm.RunArea;
+import io.lore.machine.devices.Clock;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The vCPU thread: enter the guest, handle the exit, deliver interrupts, repeat. All device
+ * work happens here, between two KVM_RUNs, so devices need no locks and every effect the
+ * platform has on the guest happens at a VM exit (which is what makes a run recordable).
+ */
+public final class VcpuLoop {
+    private final KvmVcpu vcpu;
+    private final RunArea run;
+    private final Platform platform;
+    private final Clock clock;
+    private final long timeLimitNanos;
+    private final CrashReporter crashes;
+    private volatile boolean stopRequested;
+    private volatile Thread vcpuThread;
+    private long exits;
+
+    public VcpuLoop(KvmVcpu vcpu, Platform platform, Clock clock, long timeLimitNanos, CrashReporter crashes) {
+        this.vcpu = vcpu;
+        this.run = vcpu.runArea();
+        this.platform = platform;
+        this.clock = clock;
+        this.timeLimitNanos = timeLimitNanos;
+        this.crashes = crashes;
+    }
+
+    /** From any thread: end the run at the next exit (the vCPU is kicked out of the guest). */
+    public void requestStop() {
+        stopRequested = true;
+        Thread t = vcpuThread;
+        if (t != null) {
+            vcpu.kick();
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** From any thread (serial input arrived, ...): make the loop look at the platform again. */
+    public void wake() {
+        Thread t = vcpuThread;
+        if (t != null) {
+            vcpu.kick();
+            LockSupport.unpark(t);
+        }
+    }
+
+    public long exits() {
+        return exits;
+    }
+
+    /** Runs the guest on the calling thread until it ends; never throws for guest misbehaviour. */
+    public RunResult runToEnd() {
+        vcpu.bindToCurrentThread();
+        vcpuThread = Thread.currentThread();
+        DeadlineKicker kicker = new DeadlineKicker(vcpu, clock);
+        kicker.start();
+        long start = clock.nanos();
+        long stopAt = timeLimitNanos > 0 ? start + timeLimitNanos : Long.MAX_VALUE;
+        try {
+            while (true) {
+                if (stopRequested) {
+                    return end(RunResult.Outcome.STOPPED, RunResult.STATUS_STOPPED, "stopped", start);
+                }
+                deliverInterrupt();
+                int reason = vcpu.run();
+                exits++;
+                RunResult ended = handleExit(reason, start);
+                if (ended != null) {
+                    return ended;
+                }
+                long now = clock.nanos();
+                if (now >= stopAt) {
+                    return end(RunResult.Outcome.TIME_LIMIT, RunResult.STATUS_TIME_LIMIT,
+                            "time limit of " + timeLimitNanos / 1_000_000_000.0 + " s reached", start);
+                }
+                long deadline = platform.nextDeadline();
+                if (now >= deadline) {
+                    platform.advanceTo(now);
+                    deadline = platform.nextDeadline();
+                }
+                kicker.publish(Math.min(deadline, stopAt));
+            }
+        } catch (KvmException e) {
+            return end(RunResult.Outcome.CRASHED, RunResult.STATUS_CRASHED, e.getMessage(), start);
+        } finally {
+            kicker.stop();
+            platform.close();
+            vcpuThread = null;
+        }
+    }
+
+    /**
+     * Injects when the guest can take it; otherwise asks KVM to exit as soon as it can
+     * (KVM_EXIT_IRQ_WINDOW_OPEN), since a user-space irqchip cannot inject while IF=0.
+     */
+    private void deliverInterrupt() {
+        if (!platform.interruptPending()) {
+            run.requestInterruptWindow(false);
+            return;
+        }
+        if (run.readyForInterruptInjection() && run.ifFlag()) {
+            vcpu.interrupt(platform.acknowledgeInterrupt());
+            run.requestInterruptWindow(false);
+        } else {
+            run.requestInterruptWindow(true);
+        }
+    }
+
+    private RunResult handleExit(int reason, long start) {
+        switch (reason) {
+            case ExitReason.IO:
+                handlePio();
+                return platform.endRequest(exits, clock.nanos() - start);
+            case ExitReason.MMIO:
+                handleMmio();
+                return null;
+            case ExitReason.HLT:
+                return halt(start);
+            case ExitReason.IRQ_WINDOW_OPEN:
+            case ExitReason.INTR:
+                return null;
+            case ExitReason.SHUTDOWN:
+                return crash("triple fault (KVM_EXIT_SHUTDOWN): the guest took an exception it could not handle", start);
+            case ExitReason.SYSTEM_EVENT:
+                return end(RunResult.Outcome.HALTED, RunResult.STATUS_HALTED,
+                        "guest requested system event " + run.systemEventType(), start);
+            case ExitReason.FAIL_ENTRY:
+                return crash(String.format("KVM could not enter the guest (hardware reason 0x%x)", run.failEntryReason()),
+                        start);
+            case ExitReason.INTERNAL_ERROR:
+                return crash(String.format("KVM internal error, suberror %d, data %s", run.internalSuberror(),
+                        java.util.Arrays.toString(run.internalData())), start);
+            default:
+                return crash("unhandled VM exit " + ExitReason.name(reason), start);
+        }
+    }
+
+    private void handlePio() {
+        int port = run.ioPort();
+        int size = run.ioSize();
+        int count = run.ioCount();
+        if (run.ioDirection() == RunArea.IO_IN) {
+            for (int i = 0; i < count; i++) {
+                run.ioData(i, platform.pioIn(port, size));
+            }
+        } else {
+            for (int i = 0; i < count; i++) {
+                platform.pioOut(port, size, run.ioData(i));
+            }
+        }
+    }
+
+    private void handleMmio() {
+        long address = run.mmioAddress();
+        int length = run.mmioLength();
+        if (run.mmioIsWrite()) {
+            platform.mmioWrite(address, length, run.mmioData());
+        } else {
+            run.mmioData(platform.mmioRead(address, length));
+        }
+    }
+
+    /**
+     * HLT: the guest waits for an interrupt. With IF=0 none can come, so the run is over; else
+     * sleep until the platform's next deadline (or a wake-up) and let the loop inject.
+     */
+    private RunResult halt(long start) {
+        if (!run.ifFlag()) {
+            return end(RunResult.Outcome.HALTED, RunResult.STATUS_HALTED, "guest halted with interrupts disabled", start);
+        }
+        while (!platform.interruptPending() && !stopRequested) {
+            long now = clock.nanos();
+            long deadline = platform.nextDeadline();
+            if (now >= deadline) {
+                platform.advanceTo(now);
+                continue;
+            }
+            if (timeLimitNanos > 0 && now - start >= timeLimitNanos) {
+                break;
+            }
+            long wait = Math.min(deadline - now, 50_000_000L);
+            if (timeLimitNanos > 0) {
+                wait = Math.min(wait, start + timeLimitNanos - now);
+            }
+            LockSupport.parkNanos(this, Math.max(wait, 1));
+        }
+        return null;
+    }
+
+    private RunResult crash(String why, long start) {
+        String report = crashes.report(why);
+        return end(RunResult.Outcome.CRASHED, RunResult.STATUS_CRASHED, report, start);
+    }
+
+    private RunResult end(RunResult.Outcome outcome, int status, String detail, long start) {
+        return new RunResult(outcome, status, detail, exits, clock.nanos() - start);
+    }
+}
