@@ -1,5 +1,6 @@
 package io.lore.machine;
 
+import io.lore.kvm.Cpuid;
 import io.lore.kvm.GuestMemory;
 import io.lore.kvm.Kvm;
 import io.lore.kvm.KvmVcpu;
@@ -24,14 +25,17 @@ public final class Machine implements AutoCloseable {
     private final GuestMemory memory;
     private final KvmVcpu vcpu;
     private final BootImage boot;
+    private final Cpuid cpuid;
 
-    private Machine(MachineConfig config, Kvm kvm, KvmVm vm, GuestMemory memory, KvmVcpu vcpu, BootImage boot) {
+    private Machine(MachineConfig config, Kvm kvm, KvmVm vm, GuestMemory memory, KvmVcpu vcpu, BootImage boot,
+            Cpuid cpuid) {
         this.config = config;
         this.kvm = kvm;
         this.vm = vm;
         this.memory = memory;
         this.vcpu = vcpu;
         this.boot = boot;
+        this.cpuid = cpuid;
     }
 
     /** Reads the images named by {@code config}, creates the VM and loads the guest. */
@@ -41,8 +45,17 @@ public final class Machine implements AutoCloseable {
         return boot(config, kernel, initrd);
     }
 
-    /** Boots from images already in memory (a recording carries its own). */
+    /** Boots from images already in memory, with the CPUID LoRe presents on this host. */
     public static Machine boot(MachineConfig config, byte[] kernel, byte[] initrd) {
+        return boot(config, kernel, initrd, null);
+    }
+
+    /**
+     * Boots from images already in memory. {@code cpuid} is the CPU the guest sees; null means
+     * this host's KVM-supported CPUID minus what LoRe hides ({@link GuestCpuid}). A replay
+     * passes the recorded one, so the guest sees the same processor it saw when recorded.
+     */
+    public static Machine boot(MachineConfig config, byte[] kernel, byte[] initrd, Cpuid cpuid) {
         Kvm kvm = Kvm.open();
         KvmVm vm = null;
         GuestMemory memory = null;
@@ -52,11 +65,12 @@ public final class Machine implements AutoCloseable {
             memory = new GuestMemory((long) config.memoryMiB() << 20);
             vm.setMemoryRegion(0, 0, memory, true);
             vcpu = vm.createVcpu(0);
-            vcpu.setCpuid(GuestCpuid.from(kvm.supportedCpuid()));
+            Cpuid guestCpuid = cpuid != null ? cpuid : GuestCpuid.from(kvm.supportedCpuid());
+            vcpu.setCpuid(guestCpuid);
             BootImage boot = KernelLoader.load(memory, config.kernel().getFileName().toString(), kernel, initrd,
                     config.cmdline());
             CpuSetup.apply(vcpu, boot);
-            return new Machine(config, kvm, vm, memory, vcpu, boot);
+            return new Machine(config, kvm, vm, memory, vcpu, boot, guestCpuid);
         } catch (RuntimeException e) {
             if (vcpu != null) vcpu.close();
             if (memory != null) memory.close();
@@ -66,7 +80,7 @@ public final class Machine implements AutoCloseable {
         }
     }
 
-    static byte[] readImage(Path path, String what) throws IOException {
+    public static byte[] readImage(Path path, String what) throws IOException {
         try {
             return Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
@@ -80,6 +94,7 @@ public final class Machine implements AutoCloseable {
     public GuestMemory memory() { return memory; }
     public KvmVcpu vcpu() { return vcpu; }
     public BootImage bootImage() { return boot; }
+    public Cpuid cpuid() { return cpuid; }
 
     @Override
     public void close() {

@@ -13,12 +13,17 @@ import java.util.concurrent.locks.LockSupport;
  * platform has on the guest happens at a VM exit (which is what makes a run recordable).
  */
 public final class VcpuLoop {
+    /** How soon to try again when the observer refused an injection point. */
+    private static final long RETRY_INJECTION_NANOS = 100_000;
+
     private final KvmVcpu vcpu;
     private final RunArea run;
     private final Platform platform;
     private final Clock clock;
     private final long timeLimitNanos;
     private final CrashReporter crashes;
+    private LoopObserver observer = LoopObserver.NONE;
+    private long retryInjectionAt = Long.MAX_VALUE;
     private volatile boolean stopRequested;
     private volatile Thread vcpuThread;
     private long exits;
@@ -30,6 +35,10 @@ public final class VcpuLoop {
         this.clock = clock;
         this.timeLimitNanos = timeLimitNanos;
         this.crashes = crashes;
+    }
+
+    public void setObserver(LoopObserver observer) {
+        this.observer = observer;
     }
 
     /** From any thread: end the run at the next exit (the vCPU is kicked out of the guest). */
@@ -71,10 +80,12 @@ public final class VcpuLoop {
                 deliverInterrupt();
                 int reason = vcpu.run();
                 exits++;
+                observer.onExit(reason);
                 RunResult ended = handleExit(reason, start);
                 if (ended != null) {
                     return ended;
                 }
+                observer.afterExit(reason);
                 long now = clock.nanos();
                 if (now >= stopAt) {
                     return end(RunResult.Outcome.TIME_LIMIT, RunResult.STATUS_TIME_LIMIT,
@@ -85,7 +96,7 @@ public final class VcpuLoop {
                     platform.advanceTo(now);
                     deadline = platform.nextDeadline();
                 }
-                kicker.publish(Math.min(deadline, stopAt));
+                kicker.publish(Math.min(Math.min(deadline, stopAt), retryInjectionAt));
             }
         } catch (KvmException e) {
             return end(RunResult.Outcome.CRASHED, RunResult.STATUS_CRASHED, e.getMessage(), start);
@@ -106,8 +117,15 @@ public final class VcpuLoop {
             return;
         }
         if (run.readyForInterruptInjection() && run.ifFlag()) {
-            vcpu.interrupt(platform.acknowledgeInterrupt());
             run.requestInterruptWindow(false);
+            if (!observer.mayInjectNow()) {
+                retryInjectionAt = clock.nanos() + RETRY_INJECTION_NANOS;
+                return;
+            }
+            retryInjectionAt = Long.MAX_VALUE;
+            int vector = platform.acknowledgeInterrupt();
+            observer.beforeInjection(vector);
+            vcpu.interrupt(vector);
         } else {
             run.requestInterruptWindow(true);
         }

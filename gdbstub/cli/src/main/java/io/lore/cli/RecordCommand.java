@@ -1,0 +1,84 @@
+package io.lore.cli;
+
+import io.lore.log.Codec;
+import io.lore.machine.MachineConfig;
+import io.lore.replay.RecordSession;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** `lore record`: run a guest live and record everything non-deterministic it sees. */
+final class RecordCommand implements Command {
+    @Override public String name() { return "record"; }
+    @Override public String summary() { return "run a guest and record it for exact replay"; }
+    @Override public String usage() { return "--kernel FILE --out FILE [options]"; }
+
+    @Override
+    public String description() {
+        return "Runs the guest like 'lore run' and writes every non-deterministic event it sees (port and MMIO "
+                + "reads, interrupts with their exact positions, serial input) to one self-contained file that "
+                + "also holds the kernel, initrd and CPU description, so it replays anywhere. On a terminal a "
+                + "status line shows progress; Ctrl-C ends the recording cleanly. The exit status is the guest's, "
+                + "as for 'lore run'.";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        MachineOptions.addTo(o);
+        o.addOption(Option.builder().longOpt("out").hasArg().argName("FILE").required()
+                .desc("the recording file to write (conventionally NAME.lore)").build());
+        o.addOption(Option.builder().longOpt("codec").hasArg().argName("zstd|deflate|none")
+                .desc("chunk compression (default zstd)").build());
+        o.addOption(null, "quiet", false, "no status line and no summary");
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine line) throws Exception {
+        MachineConfig config = MachineOptions.config(line);
+        Path out = Path.of(line.getOptionValue("out"));
+        Codec codec = codec(line.getOptionValue("codec", "zstd"));
+        boolean quiet = line.hasOption("quiet");
+        RecordSession session = new RecordSession(config, out, codec);
+        Thread onInterrupt = new Thread(session::stop);
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        RecordSession.Result r;
+        try (OutputStream serialOut = MachineOptions.serialOut(line);
+             StatusLine status = quiet ? null : new StatusLine(() -> {
+                 RecordSession.Status s = session.status();
+                 return String.format("recording %s: %.1f s, %,d exits (%,.0f/s), %,d events, %s", out.getFileName(),
+                         s.seconds(), s.exits(), s.exits() / Math.max(0.001, s.seconds()), s.events(), Units.bytes(s.bytes()));
+             })) {
+            r = session.run(serialOut, MachineOptions.serialIn(line));
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and has stopped the guest
+            }
+        }
+        RunCommand.report(r.run(), true);
+        if (!quiet) {
+            double secs = r.run().nanos() / 1e9;
+            System.err.printf("lore: recorded %s: %s; %.2f s, %,d exits, %,d events, %s (%s per guest-second)%n",
+                    out, r.run().detail(), secs, r.exits(), r.events(), Units.bytes(r.bytes()),
+                    Units.bytes((long) (r.bytes() / Math.max(secs, 1e-3))));
+        }
+        if (r.failure() != null) {
+            return Main.error(r.failure(), 1);
+        }
+        return r.run().exitStatus();
+    }
+
+    static Codec codec(String name) {
+        switch (name) {
+            case "zstd": return Codec.ZSTD;
+            case "deflate": return Codec.DEFLATE;
+            case "none": return Codec.NONE;
+            default: throw new UsageException("--codec must be zstd, deflate or none, not '" + name + "'");
+        }
+    }
+}

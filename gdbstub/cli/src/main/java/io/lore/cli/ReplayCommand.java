@@ -1,0 +1,82 @@
+package io.lore.cli;
+
+import io.lore.log.RecordingReader;
+import io.lore.replay.Replayer;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** `lore replay`: replay a recording exactly, checking it against the log. */
+final class ReplayCommand implements Command {
+    static final int EXIT_DIVERGED = 1;
+    static final int EXIT_PREFIX_ONLY = 3;
+
+    @Override public String name() { return "replay"; }
+    @Override public String summary() { return "replay a recording exactly (and verify it)"; }
+    @Override public String usage() { return "FILE [--verify] [--serial-out FILE]"; }
+
+    @Override
+    public String description() {
+        return "Replays the recorded guest without any device model: every exit is checked against the log and "
+                + "fed the logged data, interrupts are injected at their recorded positions, digests of registers "
+                + "and memory are compared. The guest's serial output is rebuilt from its OUT instructions. The "
+                + "first mismatch stops the replay with a divergence report. Exit status: 0 reproduced exactly; "
+                + "1 diverged; 3 the recording was cut short or damaged and its readable prefix replayed exactly; "
+                + "2 bad input.";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        o.addOption(null, "verify", false, "report whether the run was reproduced exactly (the default behaviour; "
+                + "kept for scripts)");
+        o.addOption(Option.builder().longOpt("serial-out").hasArg().argName("FILE")
+                .desc("write the rebuilt serial output to FILE instead of stdout").build());
+        o.addOption(null, "quiet", false, "print nothing but the guest's output and errors");
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine line) throws Exception {
+        if (line.getArgList().size() != 1) {
+            throw new UsageException("name one recording file");
+        }
+        Path file = Path.of(line.getArgList().get(0));
+        boolean quiet = line.hasOption("quiet");
+        try (RecordingReader rec = RecordingReader.open(file);
+             OutputStream out = MachineOptions.serialOut(line);
+             Replayer replayer = new Replayer(rec, out)) {
+            if (rec.state() != RecordingReader.State.COMPLETE) {
+                System.err.printf("lore: warning: %s is %s at offset %d: %s; replaying what precedes it%n", file,
+                        rec.state().name().toLowerCase(), rec.problemOffset(), rec.problem());
+            }
+            Replayer.Result r = replayer.run();
+            out.flush();
+            return report(file, rec, r, quiet);
+        }
+    }
+
+    static int report(Path file, RecordingReader rec, Replayer.Result r, boolean quiet) {
+        switch (r.outcome()) {
+            case VERIFIED:
+                if (!quiet) {
+                    System.err.printf("lore: replay of %s reproduced the recording exactly: %,d exits, %,d events, "
+                            + "%d digests matched, %.2f s%n", file, r.exits(), r.events(), r.digestsChecked(), r.nanos() / 1e9);
+                }
+                return 0;
+            case PREFIX_VERIFIED:
+                System.err.printf("lore: replayed the readable part of %s exactly (%,d exits, %,d events); the recording "
+                        + "is %s at offset %d: %s%n", file, r.exits(), r.events(), rec.state().name().toLowerCase(),
+                        rec.problemOffset(), rec.problem());
+                return EXIT_PREFIX_ONLY;
+            case STOPPED:
+                System.err.printf("lore: replay stopped at exit %,d%n", r.exits());
+                return 130;
+            default:
+                System.err.println("lore: " + r.divergence().describe());
+                return EXIT_DIVERGED;
+        }
+    }
+}

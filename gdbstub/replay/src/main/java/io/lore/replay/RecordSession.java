@@ -1,0 +1,134 @@
+package io.lore.replay;
+
+import io.lore.log.Codec;
+import io.lore.log.RecordingHeader;
+import io.lore.log.RecordingSummary;
+import io.lore.log.RecordingWriter;
+import io.lore.machine.CrashReporter;
+import io.lore.machine.Machine;
+import io.lore.machine.MachineConfig;
+import io.lore.machine.PcPlatform;
+import io.lore.machine.RunResult;
+import io.lore.machine.VcpuLoop;
+import io.lore.machine.devices.Clock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.file.Path;
+
+/**
+ * One recording: boots the guest on the live PC with the recorder in the loop, streams events
+ * to the file through the ring and the writer thread, and finishes the file with its footer.
+ * The boot images go into the file, so it replays on another machine.
+ */
+public final class RecordSession {
+    /** What the status line shows; read from another thread, so figures may lag a little. */
+    public record Status(double seconds, long exits, long events, long bytes) {}
+
+    /** How the recording ended and what it holds. */
+    public record Result(RunResult run, Path file, long events, long bytes, long exits, long deferredInjections,
+            String failure) {}
+
+    private final MachineConfig config;
+    private final Path out;
+    private final Codec codec;
+    private volatile VcpuLoop loop;
+    private volatile RecordingWriter writer;
+    private volatile long startNanos;
+
+    public RecordSession(MachineConfig config, Path out, Codec codec) {
+        this.config = config;
+        this.out = out;
+        this.codec = codec;
+    }
+
+    public Status status() {
+        VcpuLoop l = loop;
+        RecordingWriter w = writer;
+        if (l == null || w == null) {
+            return new Status(0, 0, 0, 0);
+        }
+        return new Status((System.nanoTime() - startNanos) / 1e9, l.exits(), w.eventsWritten(), w.bytesWritten());
+    }
+
+    /** From any thread (Ctrl-C): end the recording cleanly at the next exit. */
+    public void stop() {
+        VcpuLoop l = loop;
+        if (l != null) {
+            l.requestStop();
+        }
+    }
+
+    public Result run(OutputStream serialOut, InputStream serialIn) throws IOException {
+        byte[] kernel = Machine.readImage(config.kernel(), "kernel");
+        byte[] initrd = config.initrd() == null ? null : Machine.readImage(config.initrd(), "initrd");
+        try (Machine machine = Machine.boot(config, kernel, initrd)) {
+            RecordingHeader header = new RecordingHeader("LoRe " + Version.get(), System.currentTimeMillis(),
+                    config.memoryMiB(), config.cmdline(), config.kernel().getFileName().toString(),
+                    config.initrd() == null ? "" : config.initrd().getFileName().toString(),
+                    RecordingHeader.POSITIONING_STATE_SIGNATURE, RecordingHeader.CAPTURE_USER_SPACE, codec, hostName(),
+                    CpuidConversion.toHeader(machine.cpuid()));
+            try (RecordingWriter w = RecordingWriter.create(out, header, kernel, initrd)) {
+                writer = w;
+                PcPlatform pc = new PcPlatform(Clock.HOST, machine.memory().size(), serialOut, serialIn);
+                EventRing ring = new EventRing(1 << 16);
+                Recorder recorder = new Recorder(pc, ring, machine);
+                pc.onSerialInput(recorder::serialInput);
+                LogWriterThread logWriter = new LogWriterThread(ring, w);
+                long limit = config.timeLimit() == null ? 0 : config.timeLimit().toNanos();
+                VcpuLoop l = new VcpuLoop(machine.vcpu(), recorder, Clock.HOST, limit, new CrashReporter(machine.vcpu()));
+                l.setObserver(recorder);
+                loop = l;
+                startNanos = System.nanoTime();
+                logWriter.start();
+                pc.startInput(l::wake);
+                Thread watchdog = watchWriter(logWriter, l);
+                RunResult result = l.runToEnd();
+                watchdog.interrupt();
+                recorder.end(result);
+                String failure = null;
+                try {
+                    var counts = logWriter.close();
+                    w.finish(new RecordingSummary(result.nanos(), recorder.ordinal(), w.eventsWritten(), counts,
+                            recorder.lastCpuHash(), recorder.lastMemoryHash(),
+                            io.lore.log.Event.EndReason.valueOf(result.outcome().name()), result.exitStatus(), 0));
+                } catch (IOException e) {
+                    failure = "writing the recording failed: " + e.getMessage() + "; the file is readable up to event "
+                            + w.eventsWritten();
+                }
+                if (logWriter.failure() != null && failure == null) {
+                    failure = "writing the recording failed: " + logWriter.failure().getMessage();
+                }
+                return new Result(result, out, w.eventsWritten(), w.bytesWritten(), recorder.ordinal(),
+                        recorder.deferredInjections(), failure);
+            }
+        }
+    }
+
+    /** Stops the guest if the writer fails (disk full): better a shorter recording than a silent gap. */
+    private static Thread watchWriter(LogWriterThread logWriter, VcpuLoop l) {
+        Thread t = new Thread(() -> {
+            try {
+                while (logWriter.failure() == null) {
+                    Thread.sleep(50);
+                }
+                l.requestStop();
+            } catch (InterruptedException e) {
+                // recording over
+            }
+        }, "lore-writer-watchdog");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName() + " (" + System.getProperty("os.name") + " "
+                    + System.getProperty("os.version") + ")";
+        } catch (IOException e) {
+            return System.getProperty("os.name") + " " + System.getProperty("os.version");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.lore.replay;
+
+import io.lore.kvm.ExitReason;
+import io.lore.kvm.KvmVcpu;
+import io.lore.kvm.Sregs;
+import io.lore.log.Event;
+import io.lore.log.EventKind;
+import io.lore.machine.LoopObserver;
+import io.lore.machine.Machine;
+import io.lore.machine.Platform;
+import io.lore.machine.RunResult;
+
+/**
+ * Captures every non-deterministic input of a live run into the event ring: it wraps the
+ * live platform (logging what the guest reads and writes) and observes the run loop (counting
+ * synchronous exits and positioning each injected interrupt). Runs on the vCPU thread only.
+ */
+final class Recorder implements Platform, LoopObserver {
+    static final long DIGEST_INTERVAL_NANOS = 100_000_000L;
+
+    private final Platform live;
+    private final EventRing ring;
+    private final KvmVcpu vcpu;
+    private final Machine machine;
+    private final MemoryDigest memoryDigest;
+    private final CpuDigest cpuDigest;
+    private final Sregs sregs = new Sregs();
+    private long ordinal;
+    private boolean atSyncExit;
+    private long lastDigestAt = System.nanoTime();
+    private long deferredInjections;
+    private long lastCpuHash, lastMemoryHash;
+
+    Recorder(Platform live, EventRing ring, Machine machine) {
+        this.live = live;
+        this.ring = ring;
+        this.machine = machine;
+        this.vcpu = machine.vcpu();
+        this.memoryDigest = new MemoryDigest(machine.vm(), machine.memory());
+        this.cpuDigest = new CpuDigest(vcpu);
+    }
+
+    /** Synchronous exits happen at the same instruction in every replay: they are the ordinal clock. */
+    static boolean isSynchronous(int reason) {
+        return reason == ExitReason.IO || reason == ExitReason.MMIO || reason == ExitReason.HLT
+                || reason == ExitReason.SHUTDOWN;
+    }
+
+    long ordinal() { return ordinal; }
+    long deferredInjections() { return deferredInjections; }
+
+    // ---- loop observer ----
+
+    @Override
+    public void onExit(int reason) {
+        atSyncExit = isSynchronous(reason);
+        if (atSyncExit) {
+            ordinal++;
+            if (reason == ExitReason.HLT) {
+                ring.put(RingRecords.word0(EventKind.HALT, 0, 0, 0), ordinal, 0, 0);
+            }
+        }
+    }
+
+    @Override
+    public void afterExit(int reason) {
+        if (atSyncExit && System.nanoTime() - lastDigestAt >= DIGEST_INTERVAL_NANOS) {
+            digest();
+        }
+    }
+
+    @Override
+    public boolean mayInjectNow() {
+        if (atSyncExit) {
+            return true;
+        }
+        vcpu.getSregs(sregs);
+        long rip = vcpu.getRegs().rip();
+        boolean ok = InjectionPoints.traceable(machine.memory(), sregs, rip);
+        if (!ok) {
+            deferredInjections++;
+        }
+        return ok;
+    }
+
+    @Override
+    public void beforeInjection(int vector) {
+        if (atSyncExit) {
+            ring.put(RingRecords.word0(EventKind.INTERRUPT, 0, 0, vector), ordinal, 0, 0);
+        } else {
+            RingRecords.putInterrupt(ring, ordinal, vector, cpuDigest.generalRegisters(), cpuDigest.systemHash(),
+                    memoryDigest.current());
+        }
+    }
+
+    /** Logs a verification digest of the whole machine at the current (synchronous) point. */
+    void digest() {
+        lastDigestAt = System.nanoTime();
+        lastCpuHash = cpuDigest.fullHash();
+        lastMemoryHash = memoryDigest.current();
+        ring.put(RingRecords.word0(EventKind.DIGEST, 0, 0, 0), ordinal, lastCpuHash, lastMemoryHash);
+    }
+
+    /** Logs how the run ended; a final digest only where replay can reproduce the point (a synchronous exit). */
+    void end(RunResult r) {
+        if (atSyncExit) {
+            digest();
+        }
+        Event.EndReason reason = Event.EndReason.valueOf(r.outcome().name());
+        ring.put(RingRecords.word0(EventKind.END, 0, 0, reason.ordinal()), ordinal, r.exitStatus(), 0);
+    }
+
+    long lastCpuHash() { return lastCpuHash; }
+    long lastMemoryHash() { return lastMemoryHash; }
+
+    void serialInput(int b) {
+        ring.put(RingRecords.word0(EventKind.SERIAL_INPUT, 0, 0, b), ordinal, 0, 0);
+    }
+
+    // ---- platform ----
+
+    @Override
+    public int pioIn(int port, int size) {
+        int v = live.pioIn(port, size);
+        ring.put(RingRecords.word0(EventKind.PIO_IN, size, 0, port), ordinal, v & 0xffffffffL, 0);
+        return v;
+    }
+
+    @Override
+    public void pioOut(int port, int size, int value) {
+        ring.put(RingRecords.word0(EventKind.PIO_OUT, size, 0, port), ordinal, value & 0xffffffffL, 0);
+        live.pioOut(port, size, value);
+    }
+
+    @Override
+    public long mmioRead(long address, int length) {
+        long v = live.mmioRead(address, length);
+        ring.put(RingRecords.word0(EventKind.MMIO_READ, length, 0, 0), ordinal, address, v);
+        return v;
+    }
+
+    @Override
+    public void mmioWrite(long address, int length, long value) {
+        ring.put(RingRecords.word0(EventKind.MMIO_WRITE, length, 0, 0), ordinal, address, value);
+        live.mmioWrite(address, length, value);
+    }
+
+    @Override public boolean interruptPending() { return live.interruptPending(); }
+    @Override public int acknowledgeInterrupt() { return live.acknowledgeInterrupt(); }
+    @Override public long nextDeadline() { return live.nextDeadline(); }
+    @Override public void advanceTo(long nanos) { live.advanceTo(nanos); }
+    @Override public RunResult endRequest(long exits, long nanos) { return live.endRequest(exits, nanos); }
+    @Override public void close() { live.close(); }
+}
