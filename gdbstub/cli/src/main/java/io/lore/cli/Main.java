@@ -24,7 +24,7 @@ public final class Main {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     Main() {
-        for (Command c : new Command[] {new RunCommand(), new RecordCommand(), new ReplayCommand()}) {
+        for (Command c : new Command[] {new DemoCommand(), new RunCommand(), new RecordCommand(), new ReplayCommand(), new InfoCommand(), new EventsCommand()}) {
             commands.put(c.name(), c);
         }
     }

@@ -41,7 +41,7 @@ final class RunCommand implements Command {
         try (Machine machine = Machine.boot(config); OutputStream out = MachineOptions.serialOut(line)) {
             PcPlatform pc = new PcPlatform(Clock.HOST, machine.memory().size(), out, MachineOptions.serialIn(line));
             long limit = config.timeLimit() == null ? 0 : config.timeLimit().toNanos();
-            VcpuLoop loop = new VcpuLoop(machine.vcpu(), pc, Clock.HOST, limit, new CrashReporter(machine.vcpu()));
+            VcpuLoop loop = new VcpuLoop(machine.vcpu(), pc, Clock.HOST, limit, new CrashReporter(machine.vcpu(), machine.memory()));
             pc.startInput(loop::wake);
             RunResult result = loop.runToEnd();
             out.flush();

@@ -36,6 +36,7 @@ public final class RecordingReader implements AutoCloseable {
     private String problem;
     private long problemOffset = -1;
     private long validEnd;
+    private long eventBytes;
 
     private RecordingReader(Path path, FileChannel in) throws IOException {
         this.path = path;
@@ -129,6 +130,7 @@ public final class RecordingReader implements AutoCloseable {
                     }
                     chunks.add(new ChunkInfo(offset, firstEvent, baseOrdinal, count));
                     events += count;
+                    eventBytes += RecordingFormat.FRAME_SIZE + storedLength;
                 } else if (type == RecordingFormat.TYPE_KERNEL || type == RecordingFormat.TYPE_INITRD) {
                     if (rawLength < 0 || rawLength > RecordingFormat.MAX_IMAGE_RAW) {
                         throw new RecordingFormatException("boot image chunk is oversized");
@@ -195,6 +197,8 @@ public final class RecordingReader implements AutoCloseable {
     /** File offset of the problem, or -1. */
     public long problemOffset() { return problemOffset; }
     public long fileSize() { return size; }
+    /** Bytes the event chunks take in the file: the log proper, without header and boot images. */
+    public long eventBytes() { return eventBytes; }
     public List<ChunkInfo> chunks() { return Collections.unmodifiableList(chunks); }
     /** The footer's summary; empty if the recording was cut short or damaged. */
     public Optional<RecordingSummary> summary() { return Optional.ofNullable(summary); }

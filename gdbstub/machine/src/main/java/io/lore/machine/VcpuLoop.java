@@ -153,8 +153,11 @@ public final class VcpuLoop {
                 return crash(String.format("KVM could not enter the guest (hardware reason 0x%x)", run.failEntryReason()),
                         start);
             case ExitReason.INTERNAL_ERROR:
-                return crash(String.format("KVM internal error, suberror %d, data %s", run.internalSuberror(),
-                        java.util.Arrays.toString(run.internalData())), start);
+                return crash(run.internalSuberror() == 1
+                        ? "KVM could not emulate the instruction at rip (KVM_INTERNAL_ERROR_EMULATION); this host "
+                                + "emulates guest CPL0 code and does not support every instruction (e.g. INT n)"
+                        : String.format("KVM internal error, suberror %d, data %s", run.internalSuberror(),
+                                java.util.Arrays.toString(run.internalData())), start);
             default:
                 return crash("unhandled VM exit " + ExitReason.name(reason), start);
         }

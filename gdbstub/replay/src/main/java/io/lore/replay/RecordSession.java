@@ -77,7 +77,7 @@ public final class RecordSession {
                 pc.onSerialInput(recorder::serialInput);
                 LogWriterThread logWriter = new LogWriterThread(ring, w);
                 long limit = config.timeLimit() == null ? 0 : config.timeLimit().toNanos();
-                VcpuLoop l = new VcpuLoop(machine.vcpu(), recorder, Clock.HOST, limit, new CrashReporter(machine.vcpu()));
+                VcpuLoop l = new VcpuLoop(machine.vcpu(), recorder, Clock.HOST, limit, new CrashReporter(machine.vcpu(), machine.memory()));
                 l.setObserver(recorder);
                 loop = l;
                 startNanos = System.nanoTime();
