@@ -33,7 +33,7 @@ public final class EventRing {
 
     /** {@code records} is rounded up to a power of two. */
     public EventRing(int records) {
-        int n = Integer.highestOneBit(Math.max(16, records - 1)) << 1;
+        int n = records <= 16 ? 16 : Integer.highestOneBit(records - 1) << 1;
         this.slots = new long[n * RECORD_LONGS];
         this.mask = n - 1;
     }
