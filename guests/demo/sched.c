@@ -1,14 +1,15 @@
 /*
  * A tiny preemptive scheduler: the boot thread (idle) plus kernel threads,
- * each with its own stack.  The PIT interrupt handler (IRQ0) and the yield
- * trap (int $0x30) save the running thread's trap frame and resume another
- * one's: a context switch is returning through a different frame.
+ * each with its own stack.  The PIT interrupt handler (IRQ0) saves the
+ * running thread's trap frame and resumes another one's: a context switch is
+ * returning through a different frame.  A thread yields by waiting for the
+ * next tick (sti; hlt) rather than with a software interrupt: LoRe's build
+ * hosts emulate guest ring-0 code and their KVM cannot emulate INT n.
  */
 #include "demo.h"
 
 #define MAX_THREADS 3
 #define STACK_SIZE 8192
-#define YIELD_VECTOR 0x30
 
 enum { T_FREE, T_RUNNABLE, T_DONE };
 
@@ -57,14 +58,10 @@ static void timer_interrupt(struct trapframe *tf)
 	schedule(tf);
 }
 
-static void yield_trap(struct trapframe *tf)
-{
-	schedule(tf);
-}
-
+/* Give up the CPU until the next timer tick, which reschedules. */
 void sched_yield(void)
 {
-	__asm__ __volatile__("int %0" ::"i"(YIELD_VECTOR) : "memory");
+	sti_hlt();
 }
 
 static void thread_start(void)
@@ -109,7 +106,6 @@ void sched_init(void)
 	threads[0].state = T_RUNNABLE;
 	current = &threads[0];
 	trap_set_handler(IRQ_VECTOR(0), timer_interrupt);
-	trap_set_handler(YIELD_VECTOR, yield_trap);
 }
 
 static int all_done(void)

@@ -36,6 +36,7 @@ lore_enter32:
 	orl $0x100, %eax		/* EFER.LME */
 	wrmsr
 	movl %cr0, %eax
+	andl $~0x60000000, %eax		/* caches on: clear CR0.CD, CR0.NW */
 	orl $0x80000001, %eax		/* CR0.PG | CR0.PE */
 	movl %eax, %cr0
 	ljmp $GDT_CODE64, $lore_long64
@@ -47,7 +48,11 @@ lore_enter32:
 lore_enter64:
 	cli
 	cld
+	movl $lore_stack_top, %esp	/* the loader's RSP need not be valid */
 	lgdt lore_gdt_ptr(%rip)
+	movq %cr0, %rax
+	andl $~0x60000000, %eax		/* caches on: clear CR0.CD, CR0.NW */
+	movq %rax, %cr0
 	movl $lore_pml4, %eax
 	movq %rax, %cr3
 	pushq $GDT_CODE64
