@@ -49,10 +49,10 @@ final class MachineOptions {
         }
         if (line.hasOption("time-limit")) {
             double s = doubleOption(line, "time-limit");
-            if (s <= 0) {
-                throw new UsageException("--time-limit must be positive");
+            if (!(s > 0) || Double.isInfinite(s)) { // also rejects NaN
+                throw new UsageException("--time-limit must be a positive number of seconds");
             }
-            c = c.withTimeLimit(Duration.ofNanos((long) (s * 1e9)));
+            c = c.withTimeLimit(Duration.ofNanos(Math.max(1, (long) Math.ceil(Math.min(s, 1e9) * 1e9))));
         }
         return c;
     }

@@ -27,6 +27,7 @@ public final class VcpuLoop {
     private volatile boolean stopRequested;
     private volatile Thread vcpuThread;
     private long exits;
+    private long stopAt = Long.MAX_VALUE;
 
     public VcpuLoop(KvmVcpu vcpu, Platform platform, Clock clock, long timeLimitNanos, CrashReporter crashes) {
         this.vcpu = vcpu;
@@ -71,7 +72,12 @@ public final class VcpuLoop {
         DeadlineKicker kicker = new DeadlineKicker(vcpu, clock);
         kicker.start();
         long start = clock.nanos();
-        long stopAt = timeLimitNanos > 0 ? start + timeLimitNanos : Long.MAX_VALUE;
+        stopAt = start + timeLimitNanos;
+        if (timeLimitNanos <= 0 || stopAt < start) { // no limit, or one so large it overflows
+            stopAt = Long.MAX_VALUE;
+        }
+        // A guest that never exits must still be stopped at its time limit and get its timers.
+        kicker.publish(Math.min(platform.nextDeadline(), stopAt));
         try {
             while (true) {
                 if (stopRequested) {
@@ -79,14 +85,17 @@ public final class VcpuLoop {
                 }
                 deliverInterrupt();
                 int reason = vcpu.run();
+                long now = clock.nanos(); // one clock read per exit: it is on the hot path
                 exits++;
                 observer.onExit(reason);
-                RunResult ended = handleExit(reason, start);
+                RunResult ended = handleExit(reason, start, now);
                 if (ended != null) {
                     return ended;
                 }
                 observer.afterExit(reason);
-                long now = clock.nanos();
+                if (reason == ExitReason.HLT) {
+                    now = clock.nanos(); // the guest waited
+                }
                 if (now >= stopAt) {
                     return end(RunResult.Outcome.TIME_LIMIT, RunResult.STATUS_TIME_LIMIT,
                             "time limit of " + timeLimitNanos / 1_000_000_000.0 + " s reached", start);
@@ -131,11 +140,11 @@ public final class VcpuLoop {
         }
     }
 
-    private RunResult handleExit(int reason, long start) {
+    private RunResult handleExit(int reason, long start, long now) {
         switch (reason) {
             case ExitReason.IO:
                 handlePio();
-                return platform.endRequest(exits, clock.nanos() - start);
+                return platform.endRequest(exits, now - start);
             case ExitReason.MMIO:
                 handleMmio();
                 return null;
@@ -203,13 +212,10 @@ public final class VcpuLoop {
                 platform.advanceTo(now);
                 continue;
             }
-            if (timeLimitNanos > 0 && now - start >= timeLimitNanos) {
+            if (now >= stopAt) {
                 break;
             }
-            long wait = Math.min(deadline - now, 50_000_000L);
-            if (timeLimitNanos > 0) {
-                wait = Math.min(wait, start + timeLimitNanos - now);
-            }
+            long wait = Math.min(Math.min(deadline, stopAt) - now, 50_000_000L);
             LockSupport.parkNanos(this, Math.max(wait, 1));
         }
         return null;

@@ -14,6 +14,7 @@ final class EventStream {
     private final Deque<Event> history = new ArrayDeque<>();
     private Event next;
     private long index;
+    private volatile long progress;
 
     EventStream(Iterator<Event> it) {
         this.it = it;
@@ -40,8 +41,14 @@ final class EventStream {
             history.removeFirst();
         }
         index++;
+        progress = index;
         advance();
         return e;
+    }
+
+    /** {@link #index()} for other threads (the stall watchdog). */
+    long progress() {
+        return progress;
     }
 
     List<Event> recent() {

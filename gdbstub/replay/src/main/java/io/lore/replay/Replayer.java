@@ -56,6 +56,11 @@ public final class Replayer implements AutoCloseable {
     private long armedRip;
     private boolean steppingOver;
     private volatile boolean stopRequested;
+    private volatile boolean stalled;
+    private long stallNanos = DEFAULT_STALL_NANOS;
+
+    /** With no event consumed for this long, the guest has gone somewhere the recording never went. */
+    public static final long DEFAULT_STALL_NANOS = 60_000_000_000L;
 
     public Replayer(RecordingReader recording, OutputStream serialOut) {
         this.recording = recording;
@@ -81,9 +86,15 @@ public final class Replayer implements AutoCloseable {
         vcpu.kick();
     }
 
+    /** How long replay may go without consuming an event before it reports a divergence. */
+    public void setStallTimeout(long nanos) {
+        this.stallNanos = nanos;
+    }
+
     public Result run() {
         vcpu.bindToCurrentThread();
         long start = System.nanoTime();
+        Thread watchdog = startStallWatchdog();
         try {
             Outcome o = loop();
             return result(o, null, start);
@@ -92,8 +103,36 @@ public final class Replayer implements AutoCloseable {
         } catch (KvmException e) {
             return result(Outcome.DIVERGED, divergence("the replay to continue", "KVM failed: " + e.getMessage()), start);
         } finally {
+            watchdog.interrupt();
             serial.flush();
         }
+    }
+
+    /** Kicks the vCPU out of a guest that makes no progress through the log (a divergence that never exits). */
+    private Thread startStallWatchdog() {
+        Thread t = new Thread(() -> {
+            long seen = -1;
+            long since = System.nanoTime();
+            try {
+                while (true) {
+                    Thread.sleep(200);
+                    long now = events.progress();
+                    if (now != seen) {
+                        seen = now;
+                        since = System.nanoTime();
+                    } else if (System.nanoTime() - since > stallNanos) {
+                        stalled = true;
+                        vcpu.kick();
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // replay over
+            }
+        }, "lore-replay-watchdog");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private Result result(Outcome o, Divergence d, long start) {
@@ -156,7 +195,12 @@ public final class Replayer implements AutoCloseable {
                 }
                 case ExitReason.DEBUG -> onDebugExit(target);
                 case ExitReason.INTR -> {
-                    // a stop request: the loop top sees it
+                    if (stalled) {
+                        throw new DivergenceException(divergence(next == null ? "end of recording" : EventFormat.describe(next),
+                                String.format("no progress for %.0f s: the guest runs without reaching the next "
+                                        + "recorded event (%d breakpoint hits)", stallNanos / 1e9, breakpointHits)));
+                    }
+                    // otherwise a stop request: the loop top sees it
                 }
                 default -> throw new DivergenceException(divergence(
                         next == null ? "end of recording" : EventFormat.describe(next), "VM exit " + ExitReason.name(reason)));

@@ -148,4 +148,22 @@ class RecordReplayTest {
         assertEquals(Replayer.Outcome.DIVERGED, r.outcome());
         assertTrue(r.divergence().ordinal() >= at, r.divergence().describe());
     }
+
+    /** A guest that spins without exits past a state the log expects must end in a report, not a hang. */
+    @Test
+    void aStateNeverReachedIsReportedAsAStallNotAHang() throws Exception {
+        roundTrip("spin.elf", "", null);
+        Path bad = dir.resolve("stall.lore");
+        LogSurgery.rewrite(dir.resolve("spin.elf.lore"), bad, e -> e instanceof Event.Interrupt i && i.at() != null
+                ? new Event.Interrupt(i.ordinal(), i.vector(), new io.lore.log.StatePoint(i.at().regs(),
+                        i.at().systemHash(), i.at().memoryHash() ^ 1)) : null);
+        try (RecordingReader r = RecordingReader.open(bad); Replayer replayer = new Replayer(r, null)) {
+            replayer.setStallTimeout(300_000_000L);
+            Replayer.Result res = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    replayer::run);
+            assertEquals(Replayer.Outcome.DIVERGED, res.outcome());
+            String why = res.divergence().describe();
+            assertTrue(why.contains("no progress") || why.contains("without passing that state"), why);
+        }
+    }
 }
