@@ -67,6 +67,11 @@ final class RecordCommand implements Command {
                     out, r.run().detail(), secs, r.exits(), r.events(), Units.bytes(r.bytes()),
                     Units.bytes((long) (r.bytes() / Math.max(secs, 1e-3))));
         }
+        if (!quiet) {
+            System.err.printf("lore: interrupts between exits positioned by %s (%s)%n", r.positioning(), r.positioningNote());
+            System.err.println("lore: note: without lore.ko, RDTSC is not intercepted: a guest that reads the TSC "
+                    + "diverges on replay (the replay detects and reports it)");
+        }
         if (r.failure() != null) {
             return Main.error(r.failure(), 1);
         }

@@ -44,7 +44,7 @@ public final class EventCodec {
                     for (long r : i.at().regs()) {
                         out.varint(r);
                     }
-                    out.u64(i.at().systemHash()).u64(i.at().memoryHash());
+                    out.u64(i.at().systemHash()).u64(i.at().memoryHash()).varint(i.at().branches() + 1);
                 }
             } else if (e instanceof Event.SerialInput s) {
                 head(out, e, 0, delta).u8(s.data());
@@ -101,7 +101,9 @@ public final class EventCodec {
                             for (int i = 0; i < regs.length; i++) {
                                 regs[i] = varint();
                             }
-                            at = new StatePoint(regs, in.getLong(), in.getLong());
+                            long sys = in.getLong();
+                            long mem = in.getLong();
+                            at = new StatePoint(regs, sys, mem, varint() - 1);
                         }
                         yield new Event.Interrupt(ordinal, vector, at);
                     }

@@ -7,13 +7,21 @@ import java.util.Arrays;
  * general registers (rip and rflags included), a hash of the system registers, and a digest of
  * guest memory. Between exits the guest is deterministic, so the first point after exit k with
  * this exact state is the one the recorder saw — replay finds it by trapping at {@code rip()}.
+ * {@code branches} is the guest's retired-branch count there when the recording host had a PMU
+ * (-1 otherwise): replay with a PMU runs at full speed until just before it; the state still decides.
  */
-public record StatePoint(long[] regs, long systemHash, long memoryHash) {
+public record StatePoint(long[] regs, long systemHash, long memoryHash, long branches) {
     public static final int REGS = 18;
     public static final int RIP = 16;
     public static final int RFLAGS = 17;
     /** rflags bits that debugging itself changes (TF, RF) and that a match must ignore. */
     public static final long RFLAGS_DEBUG_BITS = (1L << 8) | (1L << 16);
+
+    public static final long NO_BRANCH_COUNT = -1;
+
+    public StatePoint(long[] regs, long systemHash, long memoryHash) {
+        this(regs, systemHash, memoryHash, NO_BRANCH_COUNT);
+    }
 
     public StatePoint {
         if (regs.length != REGS) {
@@ -43,7 +51,7 @@ public record StatePoint(long[] regs, long systemHash, long memoryHash) {
     @Override
     public boolean equals(Object o) {
         return o instanceof StatePoint p && Arrays.equals(regs, p.regs) && systemHash == p.systemHash
-                && memoryHash == p.memoryHash;
+                && memoryHash == p.memoryHash && branches == p.branches;
     }
 
     @Override

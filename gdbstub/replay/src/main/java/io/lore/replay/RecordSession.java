@@ -28,7 +28,7 @@ public final class RecordSession {
 
     /** How the recording ended and what it holds. */
     public record Result(RunResult run, Path file, long events, long bytes, long exits, long deferredInjections,
-            String failure) {}
+            String failure, String positioning, String positioningNote) {}
 
     private final MachineConfig config;
     private final Path out;
@@ -63,11 +63,12 @@ public final class RecordSession {
     public Result run(OutputStream serialOut, InputStream serialIn) throws IOException {
         byte[] kernel = Machine.readImage(config.kernel(), "kernel");
         byte[] initrd = config.initrd() == null ? null : Machine.readImage(config.initrd(), "initrd");
-        try (Machine machine = Machine.boot(config, kernel, initrd)) {
+        try (Machine machine = Machine.boot(config, kernel, initrd);
+             BranchCounting counting = BranchCounting.openOnCurrentThread()) {
             RecordingHeader header = new RecordingHeader("LoRe " + Version.get(), System.currentTimeMillis(),
                     config.memoryMiB(), config.cmdline(), config.kernel().getFileName().toString(),
                     config.initrd() == null ? "" : config.initrd().getFileName().toString(),
-                    RecordingHeader.POSITIONING_STATE_SIGNATURE, RecordingHeader.CAPTURE_USER_SPACE, codec, hostName(),
+                    counting.positioning(), RecordingHeader.CAPTURE_USER_SPACE, codec, hostName(),
                     CpuidConversion.toHeader(machine.cpuid()));
             try (RecordingWriter w = RecordingWriter.create(out, header, kernel, initrd)) {
                 writer = w;
@@ -75,6 +76,7 @@ public final class RecordSession {
                 EventRing ring = new EventRing(1 << 16);
                 Recorder recorder = new Recorder(pc, ring, machine);
                 pc.onSerialInput(recorder::serialInput);
+                counting.counter().ifPresent(recorder::useBranchCounter);
                 LogWriterThread logWriter = new LogWriterThread(ring, w);
                 long limit = config.timeLimit() == null ? 0 : config.timeLimit().toNanos();
                 VcpuLoop l = new VcpuLoop(machine.vcpu(), recorder, Clock.HOST, limit, new CrashReporter(machine.vcpu(), machine.memory()));
@@ -101,7 +103,7 @@ public final class RecordSession {
                     failure = "writing the recording failed: " + logWriter.failure().getMessage();
                 }
                 return new Result(result, out, w.eventsWritten(), w.bytesWritten(), recorder.ordinal(),
-                        recorder.deferredInjections(), failure);
+                        recorder.deferredInjections(), failure, counting.positioning(), counting.note());
             }
         }
     }

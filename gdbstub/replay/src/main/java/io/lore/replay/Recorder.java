@@ -30,6 +30,7 @@ final class Recorder implements Platform, LoopObserver {
     private long lastDigestAt = System.nanoTime();
     private long deferredInjections;
     private long lastCpuHash, lastMemoryHash;
+    private io.lore.replay.pmu.GuestBranchCounter branches; // null without a PMU
 
     Recorder(Platform live, EventRing ring, Machine machine) {
         this.live = live;
@@ -44,6 +45,11 @@ final class Recorder implements Platform, LoopObserver {
     static boolean isSynchronous(int reason) {
         return reason == ExitReason.IO || reason == ExitReason.MMIO || reason == ExitReason.HLT
                 || reason == ExitReason.SHUTDOWN;
+    }
+
+    /** Count guest branches from now on (opened on the vCPU thread); each state point then carries the count. */
+    void useBranchCounter(io.lore.replay.pmu.GuestBranchCounter counter) {
+        this.branches = counter;
     }
 
     long ordinal() { return ordinal; }
@@ -89,7 +95,7 @@ final class Recorder implements Platform, LoopObserver {
             ring.put(RingRecords.word0(EventKind.INTERRUPT, 0, 0, vector), ordinal, 0, 0);
         } else {
             RingRecords.putInterrupt(ring, ordinal, vector, cpuDigest.generalRegisters(), cpuDigest.systemHash(),
-                    memoryDigest.current());
+                    memoryDigest.current(), branches == null ? io.lore.log.StatePoint.NO_BRANCH_COUNT : branches.read());
         }
     }
 

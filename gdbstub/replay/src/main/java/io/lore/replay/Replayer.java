@@ -57,6 +57,8 @@ public final class Replayer implements AutoCloseable {
     private boolean steppingOver;
     private volatile boolean stopRequested;
     private volatile boolean stalled;
+    /** The guest branch counter when the recording has branch counts and this host a PMU; else null. */
+    private io.lore.replay.pmu.GuestBranchCounter branches;
     private long stallNanos = DEFAULT_STALL_NANOS;
 
     /** With no event consumed for this long, the guest has gone somewhere the recording never went. */
@@ -95,6 +97,9 @@ public final class Replayer implements AutoCloseable {
         vcpu.bindToCurrentThread();
         long start = System.nanoTime();
         Thread watchdog = startStallWatchdog();
+        BranchCounting counting = RecordingHeader.POSITIONING_BRANCH_COUNTER.equals(recording.header().positioning())
+                ? BranchCounting.openOnCurrentThread() : null;
+        branches = counting == null ? null : counting.counter().orElse(null);
         try {
             Outcome o = loop();
             return result(o, null, start);
@@ -103,6 +108,9 @@ public final class Replayer implements AutoCloseable {
         } catch (KvmException e) {
             return result(Outcome.DIVERGED, divergence("the replay to continue", "KVM failed: " + e.getMessage()), start);
         } finally {
+            if (counting != null) {
+                counting.close();
+            }
             watchdog.interrupt();
             serial.flush();
         }
@@ -168,7 +176,7 @@ public final class Replayer implements AutoCloseable {
                 next = events.peek();
             }
             StatePoint target = next instanceof Event.Interrupt i && i.at() != null && i.ordinal() == ordinal ? i.at() : null;
-            setDebug(target);
+            setDebug(farFromBranchTarget(target) ? null : target);
 
             int reason = vcpu.run();
             atSyncExit = Recorder.isSynchronous(reason);
@@ -208,12 +216,40 @@ public final class Replayer implements AutoCloseable {
         }
     }
 
+    /**
+     * With a branch counter, a target far ahead in branches is approached at full speed: the
+     * counter's overflow kicks the vCPU out a skid margin before it, and only then is the
+     * breakpoint armed. Without one (or without a count) the breakpoint is armed at once.
+     */
+    private boolean farFromBranchTarget(StatePoint target) {
+        if (branches == null || target == null || target.branches() < 0) {
+            return false;
+        }
+        if (branches.read() < target.branches() - branches.margin()) {
+            branches.armOverflowAt(target.branches());
+            return true;
+        }
+        branches.disarm();
+        return false;
+    }
+
     private void onDebugExit(StatePoint target) {
         if (steppingOver) {
             steppingOver = false;
             return;
         }
         breakpointHits++;
+        if (branches != null && target != null && target.branches() >= 0) {
+            long count = branches.read();
+            if (count > target.branches()) {
+                throw new DivergenceException(divergence("state " + target + " at branch " + target.branches(),
+                        "branch " + count + " passed without reaching that state"));
+            }
+            if (count < target.branches()) {
+                steppingOver = true;
+                return;
+            }
+        }
         if (target != null && target.registersMatch(cpuDigest.generalRegisters())
                 && cpuDigest.systemHash() == target.systemHash() && memoryDigest.current() == target.memoryHash()) {
             inject((Event.Interrupt) events.peek());

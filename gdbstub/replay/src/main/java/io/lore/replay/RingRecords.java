@@ -13,7 +13,7 @@ import io.lore.log.StatePoint;
  */
 final class RingRecords {
     static final int FLAG_STATE_POINT = 1;
-    private static final int CONTINUATION_RECORDS = 5;
+    private static final int CONTINUATION_RECORDS = 6;
 
     private RingRecords() {}
 
@@ -21,13 +21,15 @@ final class RingRecords {
         return kind.code | (long) size << 8 | (long) flags << 16 | (long) field << 32;
     }
 
-    /** Producer side: an interrupt positioned by state, as 1 + 5 records. */
-    static void putInterrupt(EventRing ring, long ordinal, int vector, long[] regs, long systemHash, long memoryHash) {
+    /** Producer side: an interrupt positioned by state, as 1 + 6 records. */
+    static void putInterrupt(EventRing ring, long ordinal, int vector, long[] regs, long systemHash, long memoryHash,
+            long branches) {
         ring.put(word0(EventKind.INTERRUPT, 0, FLAG_STATE_POINT, vector), ordinal, 0, 0);
-        long[] c = new long[StatePoint.REGS + 2];
+        long[] c = new long[CONTINUATION_RECORDS * 4];
         System.arraycopy(regs, 0, c, 0, StatePoint.REGS);
         c[StatePoint.REGS] = systemHash;
         c[StatePoint.REGS + 1] = memoryHash;
+        c[StatePoint.REGS + 2] = branches;
         for (int i = 0; i < CONTINUATION_RECORDS; i++) {
             ring.put(c[4 * i], c[4 * i + 1], c[4 * i + 2], c[4 * i + 3]);
         }
@@ -62,7 +64,7 @@ final class RingRecords {
                         System.arraycopy(part, 0, c, 4 * i, 4);
                     }
                     long[] regs = java.util.Arrays.copyOf(c, StatePoint.REGS);
-                    at = new StatePoint(regs, c[StatePoint.REGS], c[StatePoint.REGS + 1]);
+                    at = new StatePoint(regs, c[StatePoint.REGS], c[StatePoint.REGS + 1], c[StatePoint.REGS + 2]);
                 }
                 return new Event.Interrupt(ordinal, field, at);
             }
