@@ -167,9 +167,24 @@ static int test_irq0(void)
 	return 1;
 }
 
+/*
+ * Stop IRQ0 edges without withdrawing a request already latched: mode 1 on
+ * channel 0 is a hardware-triggered one-shot that starts on a rising gate,
+ * and channel 0's gate is tied high, so it never starts.  The control word
+ * sets OUT high and it stays high (unlike mode 0, whose control word drives
+ * OUT low: a real 8259A would then see the IRQ0 request withdrawn and answer
+ * with a spurious IRQ7).  With no further edges, nothing depends on how long
+ * the guest takes between seeing IRQ0 pending and taking the interrupts.
+ */
+static void pit_stop_irq0(void)
+{
+	pit_program(0, 1, 0);
+}
+
 static void test_priority(void)
 {
 	u32 n0 = irq0_count;
+	int both;
 
 	puts("pic: IRQ0 and IRQ4 (UART THRE) pending together\n");
 	cli();
@@ -178,12 +193,18 @@ static void test_priority(void)
 		check_true("IRQ0 pending again", 0, "IRR bit0 set", "clear");
 		return;
 	}
+	/* IRQ0 is latched: no more PIT edges from here on (a further IRQ0
+	 * arriving before IRQ4 is taken would legitimately win again) */
+	pit_stop_irq0();
 	outb(COM1 + UART_IER, 0x02); /* THRE interrupt: TX is idle, so IRQ4 rises */
-	if (!check_true("UART THRE interrupt latched in IRR bit4", wait_irr(0x0011, 2000),
-			"IRR bits 0 and 4 set", "not both"))
-		return;
+	both = wait_irr(0x0011, 2000);
+	/* deliver before printing anything */
 	order_len = 0;
-	deliver(&order_len, 2);
+	if (both)
+		deliver(&order_len, 2);
+	if (!check_true("UART THRE interrupt latched in IRR bit4", both, "IRR bits 0 and 4 set",
+			"not both"))
+		return;
 	check_eq("two interrupts delivered", 2, order_len);
 	check_eqx("first: IRQ0 (vector 0x20, higher priority)", 0x20, order[0]);
 	check_eqx("second: IRQ4 (vector 0x24)", 0x24, order[1]);

@@ -24,8 +24,10 @@ void lore_triple_fault(void)
 {
 	cli();
 	lidt_raw(0, 0);
-	/* int3 -> #GP (vector outside the IDT limit) -> #DF -> shutdown */
-	__asm__ __volatile__("int3");
+	/* ud2 -> #UD, vector outside the IDT limit -> #GP, also outside -> #DF
+	 * -> shutdown.  Not int3/INT n: KVM hosts that emulate guest CPL0 code
+	 * cannot emulate software interrupts. */
+	__asm__ __volatile__("ud2");
 	for (;;)
 		hlt();
 }
