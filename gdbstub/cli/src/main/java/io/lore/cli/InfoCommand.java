@@ -85,6 +85,7 @@ final class InfoCommand implements Command {
         m.put("exits", s.exits());
         m.put("end", s.endReason().name().toLowerCase());
         m.put("exitStatus", s.endStatus());
+        m.put("serialBytes", s.serialBytes());
         Map<String, Object> kinds = new LinkedHashMap<>();
         for (EventKind k : EventKind.values()) {
             if (s.count(k) > 0) {

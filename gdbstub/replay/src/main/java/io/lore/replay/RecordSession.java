@@ -94,7 +94,8 @@ public final class RecordSession {
                     var counts = logWriter.close();
                     w.finish(new RecordingSummary(result.nanos(), recorder.ordinal(), w.eventsWritten(), counts,
                             recorder.lastCpuHash(), recorder.lastMemoryHash(),
-                            io.lore.log.Event.EndReason.valueOf(result.outcome().name()), result.exitStatus(), 0));
+                            io.lore.log.Event.EndReason.valueOf(result.outcome().name()), result.exitStatus(),
+                            recorder.serialBytes()));
                 } catch (IOException e) {
                     failure = "writing the recording failed: " + e.getMessage() + "; the file is readable up to event "
                             + w.eventsWritten();

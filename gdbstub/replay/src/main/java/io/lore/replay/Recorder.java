@@ -31,6 +31,7 @@ final class Recorder implements Platform, LoopObserver {
     private long deferredInjections;
     private long lastCpuHash, lastMemoryHash;
     private io.lore.replay.pmu.GuestBranchCounter branches; // null without a PMU
+    private final SerialTap serial = new SerialTap(null); // counts console bytes for the summary
 
     Recorder(Platform live, EventRing ring, Machine machine) {
         this.live = live;
@@ -53,6 +54,7 @@ final class Recorder implements Platform, LoopObserver {
     }
 
     long ordinal() { return ordinal; }
+    long serialBytes() { return serial.bytes(); }
     long deferredInjections() { return deferredInjections; }
 
     // ---- loop observer ----
@@ -135,6 +137,7 @@ final class Recorder implements Platform, LoopObserver {
     @Override
     public void pioOut(int port, int size, int value) {
         ring.put(RingRecords.word0(EventKind.PIO_OUT, size, 0, port), ordinal, value & 0xffffffffL, 0);
+        serial.pioOut(port, value);
         live.pioOut(port, size, value);
     }
 

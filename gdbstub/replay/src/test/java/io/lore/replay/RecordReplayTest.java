@@ -100,6 +100,32 @@ class RecordReplayTest {
     }
 
     @Test
+    void theDemoReplaysExactlyWithItsBugReport() throws Exception {
+        Path file = dir.resolve("demo.lore");
+        ByteArrayOutputStream recSerial = new ByteArrayOutputStream();
+        RecordSession.Result rec = record(MachineConfig.of(Guests.path("demo.elf")).withTimeLimit(Duration.ofSeconds(60)),
+                file, null, recSerial);
+        assertEquals(7, rec.run().exitStatus(), "the demo reports its planted bug with status 7");
+        ByteArrayOutputStream repSerial = new ByteArrayOutputStream();
+        Replayer.Result rep = replay(file, repSerial);
+        assertTrue(rep.verified(), () -> rep.divergence() != null ? rep.divergence().describe() : rep.outcome().toString());
+        assertArrayEquals(recSerial.toByteArray(), repSerial.toByteArray());
+        assertTrue(new String(repSerial.toByteArray()).contains("BUG: corrupted ring_ctl.magic"));
+        try (RecordingReader r = RecordingReader.open(file)) {
+            assertEquals(recSerial.size(), r.summary().orElseThrow().serialBytes());
+        }
+    }
+
+    @Test
+    void aGuestThatTripleFaultsReplaysToItsCrash() throws Exception {
+        Path file = dir.resolve("triple.lore");
+        RecordSession.Result rec = record(MachineConfig.of(Guests.path("triple.elf")), file, null, new ByteArrayOutputStream());
+        assertEquals(RunResult.Outcome.CRASHED, rec.run().outcome(), rec.run().detail());
+        Replayer.Result rep = replay(file, new ByteArrayOutputStream());
+        assertTrue(rep.verified(), () -> rep.divergence() != null ? rep.divergence().describe() : rep.outcome().toString());
+    }
+
+    @Test
     void manyExitsReplayExactly() throws Exception {
         Run r = roundTrip("exits.elf", "n=20000", null);
         assertTrue(r.recorded().exits() >= 20000);
