@@ -21,20 +21,6 @@ static void irq0_handler(struct trapframe *tf)
 	pic_eoi(0);
 }
 
-/* With interrupts off, wait until IRQ0 is pending in the master's IRR, at
- * most guard_us (measured with channel 2). */
-static int wait_irq0_pending(u32 guard_us)
-{
-	pit_ch2_start((u16)((u64)guard_us * PIT_HZ / 1000000));
-	for (u32 i = 0; i < 1000000; i++) {
-		if (pic_read_irr() & 1)
-			return 1;
-		if (pit_ch2_expired())
-			return (pic_read_irr() & 1) != 0;
-	}
-	return 0;
-}
-
 /* Deliver any stale pending IRQ0 (from the previous mode), then cli. */
 static void drain_irq0(void)
 {
@@ -101,7 +87,7 @@ static int test_mode2(void)
 	kprintf("info latched counts %u then %u\n", c1, c2);
 
 	pic_unmask(0);
-	if (!check_true("IRQ0 pending in IRR within 20 ms (mode 2)", wait_irq0_pending(20000),
+	if (!check_true("IRQ0 pending in IRR within 20 ms (mode 2)", pit_wait_irq0_pending(20000),
 			"IRR bit0 set", "no IRQ0"))
 		return 0;
 	halts = count_ticks(20);
@@ -122,7 +108,7 @@ static int test_mode3(void)
 	check_eqx("ch0 read-back status: lobyte/hibyte, mode 3, binary", 0x36,
 		  pit_read_status(0) & 0x3f);
 	check_range("ch0 latched count (mode 3) within 0..reload", 0, reload, pit_latch_count(0));
-	if (!check_true("IRQ0 pending in IRR within 20 ms (mode 3)", wait_irq0_pending(20000),
+	if (!check_true("IRQ0 pending in IRR within 20 ms (mode 3)", pit_wait_irq0_pending(20000),
 			"IRR bit0 set", "no IRQ0"))
 		return 0;
 	halts = count_ticks(10);

@@ -27,18 +27,6 @@ static void irq0_handler(struct trapframe *tf)
 	pic_eoi(0);
 }
 
-static int wait_irq0_pending(void)
-{
-	pit_ch2_start(pit_divisor(50)); /* 20 ms */
-	for (u32 i = 0; i < 1000000; i++) {
-		if (pic_read_irr() & 1)
-			return 1;
-		if (pit_ch2_expired())
-			return (pic_read_irr() & 1) != 0;
-	}
-	return 0;
-}
-
 struct state {
 	u64 x, sum;
 };
@@ -94,7 +82,7 @@ int kmain(const struct hvm_start_info *si)
 	trap_set_handler(IRQ_VECTOR(0), irq0_handler);
 	pit_program(0, 2, pit_divisor(HZ));
 	pic_unmask(0);
-	if (!check_true("IRQ0 pending before spinning", wait_irq0_pending(), "IRR bit0 set",
+	if (!check_true("IRQ0 pending before spinning", pit_wait_irq0_pending(20000), "IRR bit0 set",
 			"clear"))
 		return checks_finish("spin");
 	sti();

@@ -130,18 +130,6 @@ static void test_loopback(void)
 	check_true("loopback: byte written to THR read back from RBR", got, "0xa5", "nothing");
 }
 
-static int wait_irq0_pending(void)
-{
-	pit_ch2_start(pit_divisor(50)); /* 20 ms */
-	for (u32 i = 0; i < 1000000; i++) {
-		if (pic_read_irr() & 1)
-			return 1;
-		if (pit_ch2_expired())
-			return (pic_read_irr() & 1) != 0;
-	}
-	return 0;
-}
-
 static char line[200];
 static u32 line_len, lines;
 
@@ -180,7 +168,7 @@ int kmain(const struct hvm_start_info *si)
 	trap_set_handler(IRQ_VECTOR(4), irq4_handler);
 	pit_program(0, 2, pit_divisor(TICK_HZ));
 	pic_unmask(0);
-	if (!check_true("PIT IRQ0 pending (timer for the idle timeout)", wait_irq0_pending(),
+	if (!check_true("PIT IRQ0 pending (timer for the idle timeout)", pit_wait_irq0_pending(20000),
 			"IRR bit0 set", "clear"))
 		return checks_finish("uart");
 	stash_rx();

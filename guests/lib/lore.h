@@ -230,6 +230,9 @@ u8 pit_read_status(unsigned channel); /* read-back command, status only */
 /* Channel 2 as a poll-able one-shot timer: gate on, speaker off, mode 0. */
 void pit_ch2_start(u16 count);
 int pit_ch2_expired(void); /* port 0x61 bit 5 = channel 2 OUT */
+/* With interrupts off, wait until IRQ0 is pending in the master's IRR, at most
+ * guard_us (timed with channel 2); 1 if it is. */
+int pit_wait_irq0_pending(u32 guard_us);
 /* Busy-wait about us microseconds on channel 2 (<= 54 ms); returns 0 if
  * channel 2 never expired within a generous iteration bound. */
 int pit_ch2_delay_us(u32 us);

@@ -67,3 +67,15 @@ void cmos_write(u8 reg, u8 v)
 	outb(0x70, reg);
 	outb(0x71, v);
 }
+
+int pit_wait_irq0_pending(u32 guard_us)
+{
+	pit_ch2_start((u16)((u64)guard_us * PIT_HZ / 1000000));
+	for (u32 i = 0; i < 1000000; i++) {
+		if (pic_read_irr() & 1)
+			return 1;
+		if (pit_ch2_expired())
+			return (pic_read_irr() & 1) != 0;
+	}
+	return 0;
+}

@@ -41,9 +41,6 @@ final class EventsCommand implements Command {
 
     @Override
     public int run(CommandLine line) throws Exception {
-        if (line.getArgList().size() != 1) {
-            throw new UsageException("name one recording file");
-        }
         long from = line.hasOption("from") ? MachineOptions.intOption(line, "from") : 0;
         long to = line.hasOption("to") ? MachineOptions.intOption(line, "to") : Long.MAX_VALUE;
         long limit = line.hasOption("limit") ? MachineOptions.intOption(line, "limit") : Long.MAX_VALUE;
@@ -59,7 +56,7 @@ final class EventsCommand implements Command {
             }
         }
         boolean json = line.hasOption("json");
-        try (RecordingReader r = RecordingReader.open(Path.of(line.getArgList().get(0)))) {
+        try (RecordingReader r = RecordingReader.open(RecordingArgument.of(line))) {
             long index = 0;
             long shown = 0;
             for (Iterator<Event> it = r.events(); it.hasNext() && shown < limit; index++) {

@@ -34,10 +34,7 @@ final class InfoCommand implements Command {
 
     @Override
     public int run(CommandLine line) throws Exception {
-        if (line.getArgList().size() != 1) {
-            throw new UsageException("name one recording file");
-        }
-        Path file = Path.of(line.getArgList().get(0));
+        Path file = RecordingArgument.of(line);
         try (RecordingReader r = RecordingReader.open(file)) {
             Map<String, Object> info = describe(r);
             if (line.hasOption("json")) {

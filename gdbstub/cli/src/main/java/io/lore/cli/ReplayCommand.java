@@ -40,10 +40,7 @@ final class ReplayCommand implements Command {
 
     @Override
     public int run(CommandLine line) throws Exception {
-        if (line.getArgList().size() != 1) {
-            throw new UsageException("name one recording file");
-        }
-        Path file = Path.of(line.getArgList().get(0));
+        Path file = RecordingArgument.of(line);
         boolean quiet = line.hasOption("quiet");
         try (RecordingReader rec = RecordingReader.open(file);
              OutputStream out = MachineOptions.serialOut(line);
