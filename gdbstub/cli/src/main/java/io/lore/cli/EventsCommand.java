@@ -5,7 +5,6 @@ import io.lore.log.EventKind;
 import io.lore.log.RecordingReader;
 import io.lore.log.StatePoint;
 import io.lore.replay.EventFormat;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
