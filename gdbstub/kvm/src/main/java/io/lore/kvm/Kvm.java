@@ -23,31 +23,40 @@ public final class Kvm implements AutoCloseable {
 
     private Kvm(int fd) {
         this.fd = fd;
-        int version = ioctl(Ioctls.GET_API_VERSION, 0, "KVM_GET_API_VERSION");
-        if (version != API_VERSION) {
-            close();
-            throw new KvmException("unsupported KVM API version " + version + " (LoRe needs " + API_VERSION + ")");
+        try {
+            int version = ioctl(Ioctls.GET_API_VERSION, 0, "KVM_GET_API_VERSION");
+            if (version != API_VERSION) {
+                throw new KvmException("unsupported KVM API version " + version + " (LoRe needs " + API_VERSION + ")");
+            }
+            require(CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY");
+            require(CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID");
+            this.vcpuMmapSize = ioctl(Ioctls.GET_VCPU_MMAP_SIZE, 0, "KVM_GET_VCPU_MMAP_SIZE");
+        } catch (KvmException e) {
+            closeQuietly(fd); // not a usable KVM: do not leak the descriptor
+            throw e;
         }
-        require(CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY");
-        require(CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID");
-        this.vcpuMmapSize = ioctl(Ioctls.GET_VCPU_MMAP_SIZE, 0, "KVM_GET_VCPU_MMAP_SIZE");
     }
 
     /** Opens {@code /dev/kvm}, translating the usual failures into advice a user can act on. */
     public static Kvm open() {
+        return open(DEVICE);
+    }
+
+    /** Opens a KVM device at {@code path} (tests point it at files that are not KVM). */
+    static Kvm open(String path) {
         try {
-            return new Kvm(LibC.open(DEVICE, LibC.O_RDWR | LibC.O_CLOEXEC));
+            return new Kvm(LibC.open(path, LibC.O_RDWR | LibC.O_CLOEXEC));
         } catch (LastErrorException e) {
             switch (e.getErrorCode()) {
                 case 2: // ENOENT
-                    throw new KvmException(DEVICE + " does not exist: this host has no KVM "
+                    throw new KvmException(path + " does not exist: this host has no KVM "
                             + "(enable virtualization, or load the kvm module)", 2);
                 case 13: // EACCES
                 case 1: // EPERM
-                    throw new KvmException("no permission to open " + DEVICE
+                    throw new KvmException("no permission to open " + path
                             + ": run as root or add your user to the 'kvm' group", e.getErrorCode());
                 default:
-                    throw KvmException.of("open " + DEVICE, e);
+                    throw KvmException.of("open " + path, e);
             }
         }
     }
@@ -62,7 +71,6 @@ public final class Kvm implements AutoCloseable {
 
     private void require(int capability, String name) {
         if (checkExtension(capability) <= 0) {
-            close();
             throw new KvmException("this KVM lacks " + name + ", which LoRe needs");
         }
     }
