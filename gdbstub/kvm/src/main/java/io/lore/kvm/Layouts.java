@@ -23,6 +23,7 @@ final class Layouts {
     static final int RUN_EXIT_REASON = 8;
     static final int RUN_READY_FOR_INTERRUPT_INJECTION = 12;
     static final int RUN_IF_FLAG = 13;
+    static final int RUN_CR8 = 16;
     static final int RUN_UNION = 32;
     // io
     static final int IO_DIRECTION = RUN_UNION;

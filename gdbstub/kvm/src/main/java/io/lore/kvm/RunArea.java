@@ -25,6 +25,14 @@ public final class RunArea {
     public boolean readyForInterruptInjection() { return b.get(Layouts.RUN_READY_FOR_INTERRUPT_INJECTION) != 0; }
     public boolean ifFlag() { return b.get(Layouts.RUN_IF_FLAG) != 0; }
 
+    /**
+     * The CR8 (task priority) KVM loads into the vCPU at the start of the next KVM_RUN: with a
+     * user-space irqchip KVM copies {@code kvm_run.cr8} into CR8 on every entry and back on every
+     * exit, so after KVM_SET_SREGS changed CR8 (restoring a checkpoint) it must be set here too,
+     * or the next entry undoes it.
+     */
+    public void cr8(long value) { b.putLong(Layouts.RUN_CR8, value); }
+
     // KVM_EXIT_IO
     public int ioDirection() { return b.get(Layouts.IO_DIRECTION); }
     public int ioSize() { return b.get(Layouts.IO_SIZE); }
