@@ -12,15 +12,6 @@
 
 #define HZ 1000
 
-static volatile u32 ticks;
-
-static void irq0_handler(struct trapframe *tf)
-{
-	(void)tf;
-	ticks++;
-	pic_eoi(0);
-}
-
 /* Deliver any stale pending IRQ0 (from the previous mode), then cli. */
 static void drain_irq0(void)
 {
@@ -36,8 +27,8 @@ static u32 count_ticks(u32 want)
 {
 	u32 halts = 0;
 	cli();
-	ticks = 0;
-	while (ticks < want && halts < 10 * want) {
+	pit_ticks = 0;
+	while (pit_ticks < want && halts < 10 * want) {
 		sti_hlt();
 		cli();
 		halts++;
@@ -91,8 +82,8 @@ static int test_mode2(void)
 			"IRR bit0 set", "no IRQ0"))
 		return 0;
 	halts = count_ticks(20);
-	check_eq("ch0 mode 2: 20 IRQ0 interrupts counted with sti;hlt", 20, ticks);
-	kprintf("pit: mode 2: %u ticks, %u halts\n", ticks, halts);
+	check_eq("ch0 mode 2: 20 IRQ0 interrupts counted with sti;hlt", 20, pit_ticks);
+	kprintf("pit: mode 2: %u ticks, %u halts\n", pit_ticks, halts);
 	return 1;
 }
 
@@ -112,8 +103,8 @@ static int test_mode3(void)
 			"IRR bit0 set", "no IRQ0"))
 		return 0;
 	halts = count_ticks(10);
-	check_eq("ch0 mode 3: 10 IRQ0 interrupts counted with sti;hlt", 10, ticks);
-	kprintf("pit: mode 3: %u ticks, %u halts\n", ticks, halts);
+	check_eq("ch0 mode 3: 10 IRQ0 interrupts counted with sti;hlt", 10, pit_ticks);
+	kprintf("pit: mode 3: %u ticks, %u halts\n", pit_ticks, halts);
 	return 1;
 }
 
@@ -127,7 +118,7 @@ static void test_mode0(void)
 	cli();
 	pit_program(0, 0, count);
 	drain_irq0(); /* a stale mode-3 tick may still be pending */
-	ticks = 0;
+	pit_ticks = 0;
 	st = pit_read_status(0);
 	check_eqx("ch0 read-back status: lobyte/hibyte, mode 0, binary", 0x30, st & 0x3f);
 	check_eqx("ch0 mode 0 OUT low while counting", 0, st & 0x80);
@@ -144,19 +135,19 @@ static void test_mode0(void)
 	check_true("IRQ0 pending in IRR after terminal count", pic_read_irr() & 1, "IRR bit0 set",
 		   "clear");
 	sti();
-	for (u32 i = 0; i < 100000 && ticks == 0; i++)
+	for (u32 i = 0; i < 100000 && pit_ticks == 0; i++)
 		cpu_relax();
 	/* 20 more ms with interrupts enabled: a one-shot must not fire again */
 	pit_ch2_delay_us(20000);
 	cli();
-	check_eq("ch0 mode 0 one-shot fired exactly once in 20 ms", 1, ticks);
+	check_eq("ch0 mode 0 one-shot fired exactly once in 20 ms", 1, pit_ticks);
 }
 
 int kmain(const struct hvm_start_info *si)
 {
 	(void)si;
 	puts("pit: 8254 checks\n");
-	trap_set_handler(IRQ_VECTOR(0), irq0_handler);
+	pit_count_irq0();
 	test_channel2();
 	if (test_mode2() && test_mode3())
 		test_mode0();

@@ -18,15 +18,6 @@
 #define WANT_TICKS 10
 #define CHUNK 256
 
-static volatile u32 ticks;
-
-static void irq0_handler(struct trapframe *tf)
-{
-	(void)tf;
-	ticks++;
-	pic_eoi(0);
-}
-
 struct state {
 	u64 x, sum;
 };
@@ -60,7 +51,7 @@ __attribute__((noinline)) static u64 spin(u64 max_iter, u64 *checksum_out)
 	u64 i;
 	for (i = 0; i < max_iter; i++) {
 		step(&s, i);
-		if (ticks >= WANT_TICKS)
+		if (pit_ticks >= WANT_TICKS)
 			break;
 	}
 	*checksum_out = s.sum;
@@ -79,7 +70,7 @@ int kmain(const struct hvm_start_info *si)
 	if (max_iter < 20000)
 		max_iter = 20000;
 	kprintf("info %lu iterations per 20 ms; bound %lu iterations\n", per20ms, max_iter);
-	trap_set_handler(IRQ_VECTOR(0), irq0_handler);
+	pit_count_irq0();
 	pit_program(0, 2, pit_divisor(HZ));
 	pic_unmask(0);
 	if (!check_true("IRQ0 pending before spinning", pit_wait_irq0_pending(20000), "IRR bit0 set",
@@ -88,7 +79,7 @@ int kmain(const struct hvm_start_info *si)
 	sti();
 	iters = spin(max_iter, &sum);
 	cli();
-	t = ticks;
+	t = pit_ticks;
 	pic_mask(0);
 	kprintf("spin: %u ticks after %lu iterations, checksum 0x%016lx\n", t, iters, sum);
 	if (iters >= max_iter)

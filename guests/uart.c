@@ -17,8 +17,6 @@ static char early[256];
 static u32 early_len;
 static char rxq[1024];
 static volatile u32 rx_head, rx_tail, rx_total, rx_irqs;
-static volatile u32 ticks;
-
 /* Keep bytes that real input put into the receiver before we reset it. */
 static void stash_rx(void)
 {
@@ -27,13 +25,6 @@ static void stash_rx(void)
 		if (early_len < sizeof(early))
 			early[early_len++] = (char)c;
 	}
-}
-
-static void irq0_handler(struct trapframe *tf)
-{
-	(void)tf;
-	ticks++;
-	pic_eoi(0);
 }
 
 static void irq4_handler(struct trapframe *tf)
@@ -164,7 +155,7 @@ int kmain(const struct hvm_start_info *si)
 	test_fifo_lsr();
 	test_loopback();
 
-	trap_set_handler(IRQ_VECTOR(0), irq0_handler);
+	pit_count_irq0();
 	trap_set_handler(IRQ_VECTOR(4), irq4_handler);
 	pit_program(0, 2, pit_divisor(TICK_HZ));
 	pic_unmask(0);
@@ -184,11 +175,11 @@ int kmain(const struct hvm_start_info *si)
 		while (rx_tail != rx_head && !quit) {
 			quit = feed(rxq[rx_tail++ % sizeof(rxq)]);
 			seen++;
-			last_rx_tick = ticks;
+			last_rx_tick = pit_ticks;
 		}
 		if (quit)
 			break;
-		if (ticks - last_rx_tick >= idle_ticks) {
+		if (pit_ticks - last_rx_tick >= idle_ticks) {
 			puts(seen ? "no more input\n" : "no input\n");
 			break;
 		}

@@ -233,6 +233,9 @@ int pit_ch2_expired(void); /* port 0x61 bit 5 = channel 2 OUT */
 /* With interrupts off, wait until IRQ0 is pending in the master's IRR, at most
  * guard_us (timed with channel 2); 1 if it is. */
 int pit_wait_irq0_pending(u32 guard_us);
+/* IRQ0 ticks counted by the handler pit_count_irq0() installs (it also sends the EOI). */
+extern volatile u32 pit_ticks;
+void pit_count_irq0(void);
 /* Busy-wait about us microseconds on channel 2 (<= 54 ms); returns 0 if
  * channel 2 never expired within a generous iteration bound. */
 int pit_ch2_delay_us(u32 us);

@@ -79,3 +79,17 @@ int pit_wait_irq0_pending(u32 guard_us)
 	}
 	return 0;
 }
+
+volatile u32 pit_ticks;
+
+static void pit_tick_handler(struct trapframe *tf)
+{
+	(void)tf;
+	pit_ticks++;
+	pic_eoi(0);
+}
+
+void pit_count_irq0(void)
+{
+	trap_set_handler(IRQ_VECTOR(0), pit_tick_handler);
+}
