@@ -11,6 +11,12 @@
 #include "lore.h"
 
 #define HZ 1000
+/* How long the checks wait for IRQ0 in IRR.  A liveness bound, not a precision
+ * claim: an IRQ0 edge is due within 1 ms (modes 2, 3) or at once (mode 0, OUT
+ * already high), but under QEMU the edge is raised by a timer callback on the
+ * main-loop thread, which a loaded host (or a guest polling ports, contending
+ * for QEMU's global lock) can hold up for tens of milliseconds. */
+#define IRR_GUARD_US 100000
 
 /* Deliver any stale pending IRQ0 (from the previous mode), then cli. */
 static void drain_irq0(void)
@@ -78,8 +84,8 @@ static int test_mode2(void)
 	kprintf("info latched counts %u then %u\n", c1, c2);
 
 	pic_unmask(0);
-	if (!check_true("IRQ0 pending in IRR within 20 ms (mode 2)", pit_wait_irq0_pending(20000),
-			"IRR bit0 set", "no IRQ0"))
+	if (!check_true("IRQ0 pending in IRR (mode 2)", pit_wait_irq0_pending(IRR_GUARD_US),
+			"IRR bit0 set", "no IRQ0 within 100 ms"))
 		return 0;
 	halts = count_ticks(20);
 	check_eq("ch0 mode 2: 20 IRQ0 interrupts counted with sti;hlt", 20, pit_ticks);
@@ -99,8 +105,8 @@ static int test_mode3(void)
 	check_eqx("ch0 read-back status: lobyte/hibyte, mode 3, binary", 0x36,
 		  pit_read_status(0) & 0x3f);
 	check_range("ch0 latched count (mode 3) within 0..reload", 0, reload, pit_latch_count(0));
-	if (!check_true("IRQ0 pending in IRR within 20 ms (mode 3)", pit_wait_irq0_pending(20000),
-			"IRR bit0 set", "no IRQ0"))
+	if (!check_true("IRQ0 pending in IRR (mode 3)", pit_wait_irq0_pending(IRR_GUARD_US),
+			"IRR bit0 set", "no IRQ0 within 100 ms"))
 		return 0;
 	halts = count_ticks(10);
 	check_eq("ch0 mode 3: 10 IRQ0 interrupts counted with sti;hlt", 10, pit_ticks);
@@ -132,8 +138,11 @@ static void test_mode0(void)
 			break;
 	}
 	check_true("ch0 mode 0 OUT high at terminal count", out_high, "OUT=1", "OUT=0 after 20 ms");
-	check_true("IRQ0 pending in IRR after terminal count", pic_read_irr() & 1, "IRR bit0 set",
-		   "clear");
+	/* OUT is computed from the clock when read, but the IRQ0 edge can reach the
+	 * PIC later (see IRR_GUARD_US): wait for IRR with a time bound, not a fixed
+	 * number of polls. */
+	check_true("IRQ0 pending in IRR after terminal count", pit_wait_irq0_pending(IRR_GUARD_US),
+		   "IRR bit0 set", "still clear 100 ms after terminal count");
 	sti();
 	for (u32 i = 0; i < 100000 && pit_ticks == 0; i++)
 		cpu_relax();

@@ -231,7 +231,7 @@ u8 pit_read_status(unsigned channel); /* read-back command, status only */
 void pit_ch2_start(u16 count);
 int pit_ch2_expired(void); /* port 0x61 bit 5 = channel 2 OUT */
 /* With interrupts off, wait until IRQ0 is pending in the master's IRR, at most
- * guard_us (timed with channel 2); 1 if it is. */
+ * guard_us (timed with channel 2, chained counts beyond 54 ms); 1 if it is. */
 int pit_wait_irq0_pending(u32 guard_us);
 /* IRQ0 ticks counted by the handler pit_count_irq0() installs (it also sends the EOI). */
 extern volatile u32 pit_ticks;

@@ -70,14 +70,31 @@ void cmos_write(u8 reg, u8 v)
 
 int pit_wait_irq0_pending(u32 guard_us)
 {
-	pit_ch2_start((u16)((u64)guard_us * PIT_HZ / 1000000));
-	for (u32 i = 0; i < 1000000; i++) {
-		if (pic_read_irr() & 1)
-			return 1;
-		if (pit_ch2_expired())
-			return (pic_read_irr() & 1) != 0;
+	/* Channel 2 times the guard: one mode-0 count of at most 0xffff (~54.9 ms),
+	 * so longer guards are chained counts.  The iteration cap only matters if
+	 * channel 2 never expires (a broken model): then give up on that count. */
+	u64 left = (u64)guard_us * PIT_HZ / 1000000;
+	if (left < 2)
+		left = 2;
+	while (left > 0) {
+		u64 count = left > 0xffff ? 0xffff : left;
+		int expired = 0;
+		left -= count;
+		if (count < 2)
+			count = 2;
+		pit_ch2_start((u16)count);
+		for (u32 i = 0; i < 1000000; i++) {
+			if (pic_read_irr() & 1)
+				return 1;
+			if (pit_ch2_expired()) {
+				expired = 1;
+				break;
+			}
+		}
+		if (!expired)
+			break;
 	}
-	return 0;
+	return (pic_read_irr() & 1) != 0;
 }
 
 volatile u32 pit_ticks;
