@@ -1,32 +1,28 @@
 package io.lore.replay;
 
 import io.lore.log.Event;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 
-/** The recording's events with one-event lookahead and a short memory of what was consumed. */
+/**
+ * The recording's events, read once into memory so a replay can go back to any of them, with
+ * one-event lookahead and a short memory of what was consumed (for divergence reports).
+ */
 final class EventStream {
     private static final int HISTORY = 8;
-    private final Iterator<Event> it;
-    private final Deque<Event> history = new ArrayDeque<>();
-    private Event next;
-    private long index;
+    private final List<Event> all = new ArrayList<>();
+    private int index;
     private volatile long progress;
 
     EventStream(Iterator<Event> it) {
-        this.it = it;
-        advance();
-    }
-
-    private void advance() {
-        next = it.hasNext() ? it.next() : null;
+        while (it.hasNext()) {
+            all.add(it.next());
+        }
     }
 
     Event peek() {
-        return next;
+        return index < all.size() ? all.get(index) : null;
     }
 
     /** Index of the event {@link #peek()} returns. */
@@ -35,15 +31,26 @@ final class EventStream {
     }
 
     Event take() {
-        Event e = next;
-        history.addLast(e);
-        if (history.size() > HISTORY) {
-            history.removeFirst();
-        }
-        index++;
+        Event e = all.get(index++);
         progress = index;
-        advance();
         return e;
+    }
+
+    /** Goes back (or forward) to event {@code i}. */
+    void seek(long i) {
+        if (i < 0 || i > all.size()) {
+            throw new IndexOutOfBoundsException("event " + i + " of " + all.size());
+        }
+        index = (int) i;
+        progress = index;
+    }
+
+    long size() {
+        return all.size();
+    }
+
+    Event get(long i) {
+        return all.get((int) i);
     }
 
     /** {@link #index()} for other threads (the stall watchdog). */
@@ -51,7 +58,8 @@ final class EventStream {
         return progress;
     }
 
+    /** The last events consumed, oldest first. */
     List<Event> recent() {
-        return new ArrayList<>(history);
+        return new ArrayList<>(all.subList(Math.max(0, index - HISTORY), index));
     }
 }

@@ -1,7 +1,7 @@
 package io.lore.replay;
 
 import io.lore.kvm.GuestMemory;
-import io.lore.kvm.KvmVm;
+import io.lore.replay.checkpoint.DirtyPageTracker;
 import java.util.zip.CRC32C;
 
 /**
@@ -12,7 +12,8 @@ import java.util.zip.CRC32C;
 public final class MemoryDigest {
     private static final int PAGE = 4096;
 
-    private final KvmVm vm;
+    private final DirtyPageTracker.Consumer dirty;
+    private final long[] scratch;
     private final GuestMemory memory;
     private final int pages;
     private final long[] pageValue;
@@ -20,12 +21,12 @@ public final class MemoryDigest {
     private long digest;
     private long pagesHashed;
 
-    public MemoryDigest(KvmVm vm, GuestMemory memory) {
-        this.vm = vm;
+    public MemoryDigest(DirtyPageTracker tracker, GuestMemory memory) {
         this.memory = memory;
         this.pages = (int) (memory.size() / PAGE);
         this.pageValue = new long[pages];
-        vm.getDirtyLog(0, memory.size()); // start clean: everything is hashed below
+        this.dirty = tracker.register("memory digest"); // from here on; everything is hashed below
+        this.scratch = new long[tracker.words()];
         for (int p = 0; p < pages; p++) {
             pageValue[p] = hash(p);
             digest += pageValue[p];
@@ -34,9 +35,9 @@ public final class MemoryDigest {
 
     /** The digest of memory as it is now. */
     public long current() {
-        long[] dirty = vm.getDirtyLog(0, memory.size());
-        for (int w = 0; w < dirty.length; w++) {
-            long bits = dirty[w];
+        dirty.takeInto(scratch);
+        for (int w = 0; w < scratch.length; w++) {
+            long bits = scratch[w];
             while (bits != 0) {
                 int p = w * 64 + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;

@@ -38,7 +38,7 @@ final class Recorder implements Platform, LoopObserver {
         this.ring = ring;
         this.machine = machine;
         this.vcpu = machine.vcpu();
-        this.memoryDigest = new MemoryDigest(machine.vm(), machine.memory());
+        this.memoryDigest = new MemoryDigest(new io.lore.replay.checkpoint.DirtyPageTracker(machine.vm(), machine.memory()), machine.memory());
         this.cpuDigest = new CpuDigest(vcpu);
     }
 

@@ -16,6 +16,9 @@ final class SerialTap {
     private boolean loopback;
     private long bytes;
 
+    /** What a checkpoint keeps of the tap. */
+    record State(boolean dlab, boolean loopback, long bytes) {}
+
     SerialTap(OutputStream out) {
         this.out = out;
     }
@@ -43,6 +46,17 @@ final class SerialTap {
             default:
                 break;
         }
+    }
+
+    State state() {
+        return new State(dlab, loopback, bytes);
+    }
+
+    /** Back to {@code s} (output already written stays written: going back does not unprint). */
+    void restore(State s) {
+        dlab = s.dlab();
+        loopback = s.loopback();
+        bytes = s.bytes();
     }
 
     long bytes() {

@@ -23,14 +23,8 @@ import java.util.Objects;
  * {@link #hostWrote(long[], Consumer)}, which adds them to every other consumer, so for example
  * an incremental memory digest rehashes the pages a restore rewrote.
  *
- * <p><b>Wiring (to do): {@code io.lore.replay.MemoryDigest} must move onto this class.</b> It
- * calls {@code KvmVm.getDirtyLog} itself today (in its constructor and in {@code current()}), so
- * a digest and a {@link CheckpointStore} on the same VM would each miss the pages the other one
- * collected. The change: construct it with a tracker, register a consumer in the constructor
- * (instead of its initial {@code getDirtyLog} call; it hashes every page there anyway), and in
- * {@code current()} replace {@code vm.getDirtyLog(0, memory.size())} with
- * {@code consumer.takeInto(scratch)} (a reusable {@code long[tracker.words()]}). It then also sees
- * the pages a restore rewrote, with no further change.
+ * <p>Its consumers: {@code io.lore.replay.MemoryDigest} (the replay's incremental memory hash)
+ * and {@link CheckpointStore}.
  *
  * <p>Not thread-safe: use it on the vCPU thread (where the vCPU is not running), like the VM.
  */

@@ -1,0 +1,252 @@
+package io.lore.replay;
+
+import io.lore.kvm.GuestMemory;
+import io.lore.kvm.KvmVcpu;
+import io.lore.kvm.Sregs;
+import io.lore.log.StatePoint;
+import io.lore.machine.PageWalker;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The replay's use of the four x86 debug registers (through KVM_SET_GUEST_DEBUG, invisible to
+ * the guest). Slot 0 is the interrupt-positioning breakpoint when one is needed; watchpoints
+ * come next (they have no other cheap mechanism), then breakpoints. What does not fit is
+ * checked while single-stepping: breakpoints by address, write watchpoints by comparing the
+ * watched bytes after every step. Read watchpoints must fit (the engine refuses more).
+ */
+final class DebugRegisters {
+    static final int SLOTS = 4;
+    private static final long DR7_RESERVED_ONE = 0x400;
+    private static final int EXEC = 0b00, WRITE = 0b01, READ_WRITE = 0b11;
+
+    private final KvmVcpu vcpu;
+    private final GuestMemory memory;
+    // the current plan
+    private final long[] slotAddress = new long[SLOTS];
+    private final boolean[] slotExec = new boolean[SLOTS];
+    private final ReplayCursor.Watch[] slotWatch = new ReplayCursor.Watch[SLOTS];
+    private long[] breakpoints = ReplayCursor.NONE;
+    private final List<ReplayCursor.Watch> valueChecked = new ArrayList<>();
+    private final List<byte[]> lastValues = new ArrayList<>();
+    // what KVM has
+    private int appliedMode = -1;
+    private final long[] appliedDr = new long[8];
+
+    DebugRegisters(KvmVcpu vcpu, GuestMemory memory) {
+        this.vcpu = vcpu;
+        this.memory = memory;
+    }
+
+    /**
+     * Plans the next KVM_RUN: {@code target} (may be null) in slot 0, the goal's watchpoints and
+     * breakpoints; single steps if {@code step}, if something did not fit, or if the guest sits
+     * on an armed breakpoint it must leave first ({@code rip} non-null: the current instant was
+     * already seen, and supplies the address).
+     */
+    void plan(StatePoint target, ReplayCursor.Goal goal, boolean step, LongSupplier rip) {
+        clearSlots();
+        int next = 0;
+        if (target != null) {
+            setExec(next++, target.rip());
+        }
+        next = assignWatches(goal.watchpoints(), next);
+        breakpoints = goal.breakpoints();
+        boolean overflow = !valueChecked.isEmpty();
+        for (long b : breakpoints) {
+            if (next < SLOTS) {
+                setExec(next++, b);
+            } else {
+                overflow = true;
+            }
+        }
+        boolean stepping = step || overflow;
+        long dr7 = DR7_RESERVED_ONE;
+        long[] dr = new long[8];
+        long here = 0;
+        boolean haveHere = false;
+        for (int i = 0; i < SLOTS; i++) {
+            if (slotWatch[i] == null && !slotExec[i]) {
+                continue;
+            }
+            if (slotExec[i] && rip != null) {
+                if (!haveHere) {
+                    here = rip.getAsLong();
+                    haveHere = true;
+                }
+                if (slotAddress[i] == here) {
+                    stepping = true; // leave the instruction before its breakpoint can fire again
+                    continue;
+                }
+            }
+            dr[i] = slotAddress[i];
+            dr7 |= enableBits(i, slotExec[i] ? EXEC : slotWatch[i].reads() ? READ_WRITE : WRITE,
+                    slotExec[i] ? 1 : slotWatch[i].length());
+        }
+        if (overflow) {
+            snapshotValues();
+        }
+        boolean hw = dr7 != DR7_RESERVED_ONE;
+        int mode = hw || stepping ? KvmVcpu.GUESTDBG_ENABLE : 0;
+        if (hw) {
+            mode |= KvmVcpu.GUESTDBG_USE_HW_BP;
+            dr[7] = dr7;
+        }
+        if (stepping) {
+            mode |= KvmVcpu.GUESTDBG_SINGLESTEP;
+        }
+        apply(mode, hw ? dr : null);
+    }
+
+    /** Plans the run that delivers an injected interrupt: stops at the handler's first instruction. */
+    void planHandlerEntry(long handler, ReplayCursor.Goal goal) {
+        clearSlots();
+        setExec(0, handler);
+        int next = assignWatches(goal.watchpoints(), 1);
+        breakpoints = goal.breakpoints();
+        long[] dr = new long[8];
+        long dr7 = DR7_RESERVED_ONE;
+        for (int i = 0; i < next; i++) {
+            dr[i] = slotAddress[i];
+            dr7 |= enableBits(i, slotExec[i] ? EXEC : slotWatch[i].reads() ? READ_WRITE : WRITE,
+                    slotExec[i] ? 1 : slotWatch[i].length());
+        }
+        dr[7] = dr7;
+        apply(KvmVcpu.GUESTDBG_ENABLE | KvmVcpu.GUESTDBG_USE_HW_BP, dr);
+    }
+
+    /** No debugging for the next KVM_RUN. */
+    void off() {
+        apply(0, null);
+    }
+
+    /** KVM's debug state is unknown (the vCPU was restored): the next plan sets it again. */
+    void invalidate() {
+        appliedMode = -1;
+    }
+
+    /** An execution slot fired (DR6 B0..B3). */
+    boolean execTriggered(long dr6) {
+        for (int i = 0; i < SLOTS; i++) {
+            if (slotExec[i] && (dr6 & (1L << i)) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The watchpoint that triggered in the last run or step, or null. */
+    ReplayCursor.Watch watchTriggered(long dr6) {
+        for (int i = 0; i < SLOTS; i++) {
+            if (slotWatch[i] != null && (dr6 & (1L << i)) != 0) {
+                return slotWatch[i];
+            }
+        }
+        for (int i = 0; i < valueChecked.size(); i++) {
+            ReplayCursor.Watch w = valueChecked.get(i);
+            byte[] now = read(w.address(), w.length());
+            if (!Arrays.equals(now, lastValues.get(i))) {
+                lastValues.set(i, now);
+                return w;
+            }
+        }
+        return null;
+    }
+
+    boolean isUserBreakpoint(long rip) {
+        for (long b : breakpoints) {
+            if (b == rip) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The address of the handler of {@code vector} from the guest's IDT (64-bit gates), or -1
+     * where it cannot be read (not in long mode, gate not present, IDT unmapped).
+     */
+    long handlerOf(int vector) {
+        Sregs s = vcpu.getSregs();
+        if ((s.efer & (1L << 10)) == 0 || vector * 16L + 15 > s.idtLimit) {
+            return -1;
+        }
+        byte[] g = PageWalker.readVirtual(memory, s, s.idtBase + vector * 16L, 16);
+        if (g == null || g.length < 16 || (g[5] & 0x80) == 0) {
+            return -1;
+        }
+        long lo = (g[0] & 0xff) | (g[1] & 0xff) << 8;
+        long mid = (g[6] & 0xff) | (g[7] & 0xff) << 8;
+        long hi = (g[8] & 0xffL) | (g[9] & 0xffL) << 8 | (g[10] & 0xffL) << 16 | (g[11] & 0xffL) << 24;
+        return lo | mid << 16 | hi << 32;
+    }
+
+    private void clearSlots() {
+        Arrays.fill(slotExec, false);
+        Arrays.fill(slotWatch, null);
+        valueChecked.clear();
+    }
+
+    private void setExec(int slot, long address) {
+        slotExec[slot] = true;
+        slotAddress[slot] = address;
+    }
+
+    /** Read/access watchpoints first (they must fit), then write ones; the rest are value-checked. */
+    private int assignWatches(List<ReplayCursor.Watch> watches, int next) {
+        for (int pass = 0; pass < 2; pass++) {
+            for (ReplayCursor.Watch w : watches) {
+                if (w.reads() != (pass == 0)) {
+                    continue;
+                }
+                if (next < SLOTS) {
+                    slotWatch[next] = w;
+                    slotAddress[next] = w.address();
+                    next++;
+                } else if (!w.reads()) {
+                    valueChecked.add(w);
+                }
+            }
+        }
+        return next;
+    }
+
+    private void snapshotValues() {
+        lastValues.clear();
+        for (ReplayCursor.Watch w : valueChecked) {
+            lastValues.add(read(w.address(), w.length()));
+        }
+    }
+
+    private byte[] read(long va, int length) {
+        byte[] b = PageWalker.readVirtual(memory, vcpu.getSregs(), va, length);
+        return b == null ? new byte[0] : b;
+    }
+
+    /** DR7 bits enabling slot {@code i} locally with access type {@code rw} over {@code length} bytes. */
+    private static long enableBits(int i, int rw, int length) {
+        int len = switch (length) {
+            case 1 -> 0b00;
+            case 2 -> 0b01;
+            case 8 -> 0b10;
+            case 4 -> 0b11;
+            default -> throw new IllegalArgumentException("a debug register watches 1, 2, 4 or 8 bytes, not " + length);
+        };
+        return (1L << (2 * i)) | ((long) rw << (16 + 4 * i)) | ((long) len << (18 + 4 * i));
+    }
+
+    private void apply(int mode, long[] dr) {
+        if (mode == appliedMode && (dr == null || Arrays.equals(dr, appliedDr))) {
+            return;
+        }
+        vcpu.setGuestDebug(mode, dr);
+        appliedMode = mode;
+        if (dr != null) {
+            System.arraycopy(dr, 0, appliedDr, 0, 8);
+        } else {
+            Arrays.fill(appliedDr, 0);
+        }
+    }
+}

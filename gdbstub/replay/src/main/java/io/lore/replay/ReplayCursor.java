@@ -1,0 +1,585 @@
+package io.lore.replay;
+
+import io.lore.kvm.ExitReason;
+import io.lore.kvm.KvmException;
+import io.lore.kvm.KvmVcpu;
+import io.lore.kvm.RunArea;
+import io.lore.log.Event;
+import io.lore.log.RecordingHeader;
+import io.lore.log.RecordingReader;
+import io.lore.log.StatePoint;
+import io.lore.machine.Machine;
+import io.lore.machine.MachineConfig;
+import io.lore.replay.checkpoint.DirtyPageTracker;
+import io.lore.replay.checkpoint.VcpuState;
+import io.lore.replay.pmu.GuestBranchCounter;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A replay that can be driven: run until a goal says stop, or step one instant. It replays
+ * without device models — every synchronous exit is checked against the next logged event and
+ * fed the logged data; each interrupt is injected where it was recorded (right at its exit, or
+ * at the first point after it whose full state matches, found with a hardware breakpoint at the
+ * recorded RIP); digests are compared. The first mismatch throws a {@link DivergenceException}.
+ *
+ * <p>Instants. The guest "arrives" at an instruction address each time it is about to execute
+ * the instruction there: a hardware breakpoint fires and a single step ends at exactly these
+ * points, and so does the delivery of an injected interrupt (at the handler's first
+ * instruction). After exit {@code k} has been serviced (the exiting instruction completed) the
+ * machine is at <em>anchor</em> {@code k}; the anchor instant itself is not an arrival. These
+ * rules make every way of moving see the same sequence of instants.
+ *
+ * <p>Debug registers: slot 0 holds the breakpoint that finds a state-positioned interrupt;
+ * the goal's watchpoints and breakpoints take the others. What does not fit is checked by
+ * single-stepping (breakpoints by address, write watchpoints by comparing memory).
+ *
+ * <p>Use from one thread (the one that constructed it), except {@link #requestStop()}.
+ */
+public final class ReplayCursor implements AutoCloseable {
+    /** Why {@link #run} or {@link #step} returned. */
+    public enum Stop {
+        /** The goal asked to stop at an anchor. */
+        ANCHOR,
+        /** At a breakpoint the goal stops at (before the instruction). */
+        BREAKPOINT,
+        /** A watchpoint triggered (after the accessing instruction). */
+        WATCHPOINT,
+        /** {@link #step()} completed one instant. */
+        STEP,
+        /** The recording ended here (or its readable prefix did). */
+        END,
+        /** {@link #requestStop()}. */
+        STOPPED
+    }
+
+    /** A watched guest-physical or -virtual range, as the debug registers see it (linear addresses). */
+    public record Watch(long address, int length, boolean reads) {}
+
+    /** What a {@link #run} looks for. All methods are called on the replay thread. */
+    public interface Goal {
+        /** Stop at anchor {@code exit}? */
+        default boolean stopAtAnchor(long exit) {
+            return false;
+        }
+
+        /** Instruction addresses to report arrivals at. */
+        default long[] breakpoints() {
+            return NONE;
+        }
+
+        default List<Watch> watchpoints() {
+            return List.of();
+        }
+
+        /** The guest arrived at one of {@link #breakpoints()}: stop here? */
+        default boolean arrived(long rip) {
+            return false;
+        }
+
+        /** Watchpoint {@code w} (of {@link #watchpoints()}) triggered: stop here? */
+        default boolean watched(Watch w) {
+            return false;
+        }
+    }
+
+    static final long[] NONE = new long[0];
+    public static final Goal TO_END = new Goal() {};
+
+    /** The state the cursor keeps besides the machine's, to be saved with a checkpoint. */
+    public record Mark(long exit, long eventIndex, boolean atSyncExit, SerialTap.State serial) {}
+
+    private static final long DR6_BS = 1L << 14;
+
+    private final RecordingReader recording;
+    private final Machine machine;
+    private final KvmVcpu vcpu;
+    private final RunArea run;
+    private final EventStream events;
+    private final SerialTap serial;
+    private final CpuDigest cpuDigest;
+    private final DirtyPageTracker tracker;
+    private final MemoryDigest memoryDigest;
+    private final DebugRegisters debug;
+    private long ordinal;
+    private boolean atSyncExit;
+    private boolean atAnchor = true;
+    private long digests;
+    private long breakpointHits;
+    private long steps;
+    /** The current instant is an arrival already reported: leave it before breakpoints fire again. */
+    private boolean leaveArrival;
+    private boolean completeExits;
+    private volatile boolean stopRequested;
+    private GuestBranchCounter branches;
+
+    public ReplayCursor(RecordingReader recording, OutputStream serialOut) {
+        this.recording = recording;
+        RecordingHeader h = recording.header();
+        MachineConfig config = MachineConfig.of(Path.of(h.kernelName())).withCmdline(h.cmdline())
+                .withMemoryMiB(h.memoryMiB());
+        this.machine = Machine.boot(config, recording.kernel(), recording.initrd(), CpuidConversion.fromHeader(h.cpuid()));
+        this.vcpu = machine.vcpu();
+        this.run = vcpu.runArea();
+        this.events = new EventStream(recording.events());
+        this.serial = new SerialTap(serialOut);
+        this.cpuDigest = new CpuDigest(vcpu);
+        this.tracker = new DirtyPageTracker(machine.vm(), machine.memory());
+        this.memoryDigest = new MemoryDigest(tracker, machine.memory());
+        this.debug = new DebugRegisters(vcpu, machine.memory());
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    public RecordingReader recording() {
+        return recording;
+    }
+
+    public DirtyPageTracker dirtyPages() {
+        return tracker;
+    }
+
+    /** With a branch counter (recording and host both have one), targets are approached at full speed. */
+    public void useBranchCounter(GuestBranchCounter counter) {
+        this.branches = counter;
+    }
+
+    /**
+     * Debugging needs every anchor to be a finished instruction (a checkpoint or a stop there
+     * must not leave a half-done IN): this completes each exit right after servicing it.
+     */
+    public void setCompleteExits(boolean on) {
+        this.completeExits = on;
+    }
+
+    /** The number of synchronous exits replayed so far: the current anchor. */
+    public long exit() {
+        return ordinal;
+    }
+
+    /** True when nothing has run since anchor {@link #exit()}. */
+    public boolean atAnchor() {
+        return atAnchor;
+    }
+
+    /** Index of the next event. */
+    public long eventIndex() {
+        return events.index();
+    }
+
+    public Event nextEvent() {
+        return events.peek();
+    }
+
+    /** {@link #eventIndex()} readable from other threads (a stall watchdog). */
+    public long progress() {
+        return events.progress();
+    }
+
+    public List<Event> recentEvents() {
+        return events.recent();
+    }
+
+    public long digestsChecked() {
+        return digests;
+    }
+
+    public long serialBytes() {
+        return serial.bytes();
+    }
+
+    public long breakpointHits() {
+        return breakpointHits;
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    public void flushSerial() {
+        serial.flush();
+    }
+
+    public CpuDigest cpu() {
+        return cpuDigest;
+    }
+
+    /** The full state as a state point (registers, system hash, memory hash). */
+    public StatePoint state() {
+        return new StatePoint(cpuDigest.generalRegisters(), cpuDigest.systemHash(), memoryDigest.current(), -1);
+    }
+
+    public boolean stateEquals(StatePoint p) {
+        return p.registersMatch(cpuDigest.generalRegisters()) && cpuDigest.systemHash() == p.systemHash()
+                && memoryDigest.current() == p.memoryHash();
+    }
+
+    /** From any thread: make the current run or step return {@link Stop#STOPPED} at its next exit. */
+    public void requestStop() {
+        stopRequested = true;
+        vcpu.kick();
+    }
+
+    public void clearStopRequest() {
+        stopRequested = false;
+    }
+
+    public Mark mark() {
+        if (!atAnchor) {
+            throw new IllegalStateException("a mark is taken at an anchor");
+        }
+        return new Mark(ordinal, events.index(), atSyncExit, serial.state());
+    }
+
+    /** After the machine was restored to the checkpoint taken with {@code m}. */
+    public void reset(Mark m) {
+        ordinal = m.exit();
+        atSyncExit = m.atSyncExit();
+        events.seek(m.eventIndex());
+        serial.restore(m.serial());
+        atAnchor = true;
+        leaveArrival = false;
+        debug.invalidate();
+    }
+
+    /**
+     * Runs until {@code goal} says stop, the recording ends, or a stop is requested. Throws
+     * {@link DivergenceException} when the guest does something other than what was recorded.
+     */
+    public Stop run(Goal goal) {
+        try {
+            return loop(goal, false);
+        } catch (KvmException e) {
+            throw new DivergenceException(divergence("the replay to continue", "KVM failed: " + e.getMessage()));
+        }
+    }
+
+    /** Moves one instant forward (see the class comment); returns STEP, WATCHPOINT, END or STOPPED. */
+    public Stop step(Goal goal) {
+        try {
+            return loop(goal, true);
+        } catch (KvmException e) {
+            throw new DivergenceException(divergence("the replay to continue", "KVM failed: " + e.getMessage()));
+        }
+    }
+
+    private Stop loop(Goal goal, boolean oneStep) {
+        boolean startedAtAnchor = atAnchor;
+        while (true) {
+            if (stopRequested) {
+                stopRequested = false;
+                return Stop.STOPPED;
+            }
+            Event next = dueEvents();
+            if (atAnchor && atSyncExit) {
+                if (next instanceof Event.End e && e.ordinal() == ordinal) {
+                    return Stop.END;
+                }
+                if (!startedAtAnchor && goal.stopAtAnchor(ordinal)) {
+                    return Stop.ANCHOR;
+                }
+            }
+            startedAtAnchor = false;
+            if (next == null) {
+                return Stop.END;
+            }
+            // an interrupt due exactly here: at this anchor, or at this state
+            boolean leaving = leaveArrival || atAnchor;
+            boolean inject = false;
+            if (next instanceof Event.Interrupt i && i.ordinal() == ordinal) {
+                inject = i.at() == null ? atSyncExit && atAnchor
+                        : leaving && i.at().rip() == rip() && branchesReached(i.at()) && stateEquals(i.at());
+            }
+            if (inject) {
+                long handler = inject((Event.Interrupt) next);
+                Stop s = enterHandler(goal, handler, oneStep);
+                if (s != null) {
+                    return s;
+                }
+                continue;
+            }
+            StatePoint target = next instanceof Event.Interrupt i && i.at() != null && i.ordinal() == ordinal ? i.at() : null;
+            boolean approaching = farFromBranchTarget(target);
+            debug.plan(approaching ? null : target, goal, oneStep, leaving ? this::rip : null);
+            int reason = vcpu.run();
+            atAnchor = false;
+            if (reason == ExitReason.DEBUG) {
+                Stop s = onDebugExit(goal, target, oneStep);
+                if (s != null) {
+                    return s;
+                }
+                continue;
+            }
+            leaveArrival = false;
+            if (reason == ExitReason.INTR) {
+                continue; // a kick: the loop top sees a stop request
+            }
+            serviceSyncExit(reason, target, next);
+            if (oneStep) {
+                return Stop.STEP;
+            }
+        }
+    }
+
+    /** Consumes the events due before the guest runs on (serial input, digests); returns the next one. */
+    private Event dueEvents() {
+        Event next = events.peek();
+        while (next != null) {
+            if (next instanceof Event.SerialInput) {
+                events.take();
+            } else if (next instanceof Event.Digest d && atSyncExit && atAnchor && d.ordinal() == ordinal) {
+                checkDigest(d);
+                events.take();
+            } else {
+                break;
+            }
+            next = events.peek();
+        }
+        return next;
+    }
+
+    private void serviceSyncExit(int reason, StatePoint target, Event next) {
+        atSyncExit = Recorder.isSynchronous(reason);
+        if (!atSyncExit) {
+            throw new DivergenceException(divergence(next == null ? "end of recording" : EventFormat.describe(next),
+                    "VM exit " + ExitReason.name(reason)));
+        }
+        ordinal++;
+        if (target != null) {
+            throw new DivergenceException(divergence(
+                    "interrupt 0x" + Integer.toHexString(((Event.Interrupt) next).vector()) + " at state " + target
+                            + " before exit " + ordinal,
+                    "the guest reached exit " + ordinal + " (" + ExitReason.name(reason) + ") without passing that state"));
+        }
+        switch (reason) {
+            case ExitReason.IO -> replayPio();
+            case ExitReason.MMIO -> replayMmio();
+            case ExitReason.HLT -> expect(Event.Halt.class, "HLT");
+            case ExitReason.SHUTDOWN -> {
+                Event e = events.peek();
+                // the recording ends here too: its final digest (compared at the loop top), then End
+                boolean digestFirst = e instanceof Event.Digest d && d.ordinal() == ordinal;
+                if (!digestFirst && !(e instanceof Event.End end && end.reason() == Event.EndReason.CRASHED)) {
+                    throw new DivergenceException(divergence(e == null ? "end of recording" : EventFormat.describe(e),
+                            "triple fault (KVM_EXIT_SHUTDOWN)"));
+                }
+            }
+            default -> throw new IllegalStateException("not a synchronous exit: " + ExitReason.name(reason));
+        }
+        if (completeExits && reason != ExitReason.SHUTDOWN) {
+            debug.off();
+            VcpuState.completePendingExit(vcpu);
+        }
+        atAnchor = true;
+    }
+
+    /**
+     * A debug exit: the end of a single step, an arrival at a breakpoint, and/or a watchpoint
+     * trap. Returns a stop, or null to go on.
+     */
+    private Stop onDebugExit(Goal goal, StatePoint target, boolean oneStep) {
+        long dr6 = run.debugDr6();
+        long rip = rip();
+        boolean stepped = (dr6 & DR6_BS) != 0;
+        if (stepped) {
+            steps++;
+        }
+        leaveArrival = false;
+        Watch w = debug.watchTriggered(dr6);
+        if (w != null && goal.watched(w)) {
+            return Stop.WATCHPOINT;
+        }
+        if (!stepped && !debug.execTriggered(dr6)) {
+            return null; // a watchpoint the goal let pass
+        }
+        // an arrival at rip
+        if (debug.isUserBreakpoint(rip)) {
+            breakpointHits++;
+            if (goal.arrived(rip)) {
+                leaveArrival = true;
+                return Stop.BREAKPOINT;
+            }
+        }
+        if (target != null && rip == target.rip()) {
+            breakpointHits++; // the loop top looks at the state and injects if it is the one
+        }
+        leaveArrival = true;
+        return oneStep && stepped ? Stop.STEP : null;
+    }
+
+    /**
+     * The guest takes the injected interrupt: runs it to the handler's first instruction, an
+     * arrival like any other (single-stepping would execute that instruction too).
+     */
+    private Stop enterHandler(Goal goal, long handler, boolean oneStep) {
+        atAnchor = false;
+        if (handler >= 0) {
+            debug.planHandlerEntry(handler, goal);
+            int reason = vcpu.run();
+            if (reason == ExitReason.DEBUG && rip() == handler) {
+                leaveArrival = true;
+                Watch w = debug.watchTriggered(run.debugDr6()); // delivery pushes onto the stack
+                if (w != null && goal.watched(w)) {
+                    return Stop.WATCHPOINT;
+                }
+                if (debug.isUserBreakpoint(handler)) {
+                    breakpointHits++;
+                    if (goal.arrived(handler)) {
+                        return Stop.BREAKPOINT;
+                    }
+                }
+                return oneStep ? Stop.STEP : null;
+            }
+            throw new DivergenceException(divergence("delivery of the interrupt to its handler at 0x"
+                    + Long.toHexString(handler), "VM exit " + ExitReason.name(reason) + " at 0x" + Long.toHexString(rip())));
+        }
+        leaveArrival = false;
+        return null;
+    }
+
+    private long rip() {
+        return vcpu.getRegs().rip();
+    }
+
+    private boolean farFromBranchTarget(StatePoint target) {
+        if (branches == null || target == null || target.branches() < 0) {
+            return false;
+        }
+        if (branches.read() < target.branches() - branches.margin()) {
+            branches.armOverflowAt(target.branches());
+            return true;
+        }
+        branches.disarm();
+        return false;
+    }
+
+    private boolean branchesReached(StatePoint target) {
+        if (branches == null || target.branches() < 0) {
+            return true;
+        }
+        long count = branches.read();
+        if (count > target.branches()) {
+            throw new DivergenceException(divergence("state " + target + " at branch " + target.branches(),
+                    "branch " + count + " passed without reaching that state"));
+        }
+        return count == target.branches();
+    }
+
+    /** Injects the interrupt; returns its handler's address (or -1 where it cannot be found). */
+    private long inject(Event.Interrupt i) {
+        if (!run.ifFlag() || !run.readyForInterruptInjection()) {
+            throw new DivergenceException(divergence(EventFormat.describe(i),
+                    "the guest cannot take an interrupt here (IF=" + (run.ifFlag() ? 1 : 0) + ")"));
+        }
+        long handler = debug.handlerOf(i.vector());
+        events.take();
+        vcpu.interrupt(i.vector());
+        leaveArrival = false;
+        return handler;
+    }
+
+    private void replayPio() {
+        int port = run.ioPort();
+        int size = run.ioSize();
+        int count = run.ioCount();
+        boolean in = run.ioDirection() == RunArea.IO_IN;
+        for (int k = 0; k < count; k++) {
+            Event e = events.peek();
+            String actual = String.format("%s port 0x%04x size %d", in ? "IN" : "OUT", port, size);
+            if (in) {
+                if (!(e instanceof Event.PioIn p) || p.ordinal() != ordinal || p.port() != port || p.size() != size) {
+                    throw new DivergenceException(divergence(e == null ? "end of recording" : EventFormat.describe(e), actual));
+                }
+                run.ioData(k, p.value());
+            } else {
+                int value = run.ioData(k);
+                if (!(e instanceof Event.PioOut p) || p.ordinal() != ordinal || p.port() != port || p.size() != size
+                        || p.value() != value) {
+                    throw new DivergenceException(divergence(e == null ? "end of recording" : EventFormat.describe(e),
+                            actual + " <- 0x" + Integer.toHexString(value)));
+                }
+                serial.pioOut(port, value);
+            }
+            events.take();
+        }
+    }
+
+    private void replayMmio() {
+        long address = run.mmioAddress();
+        int length = run.mmioLength();
+        Event e = events.peek();
+        if (run.mmioIsWrite()) {
+            if (!(e instanceof Event.MmioWrite m) || m.ordinal() != ordinal || m.address() != address || m.size() != length) {
+                throw new DivergenceException(divergence(e == null ? "end of recording" : EventFormat.describe(e),
+                        String.format("MMIO write 0x%x size %d", address, length)));
+            }
+        } else {
+            if (!(e instanceof Event.MmioRead m) || m.ordinal() != ordinal || m.address() != address || m.size() != length) {
+                throw new DivergenceException(divergence(e == null ? "end of recording" : EventFormat.describe(e),
+                        String.format("MMIO read 0x%x size %d", address, length)));
+            }
+            run.mmioData(m.value());
+        }
+        events.take();
+    }
+
+    private void expect(Class<? extends Event> kind, String actual) {
+        Event e = events.peek();
+        if (!kind.isInstance(e) || e.ordinal() != ordinal) {
+            throw new DivergenceException(divergence(e == null ? "end of recording" : EventFormat.describe(e), actual));
+        }
+        events.take();
+    }
+
+    private void checkDigest(Event.Digest d) {
+        digests++;
+        long cpu = cpuDigest.fullHash();
+        long mem = memoryDigest.current();
+        if (cpu != d.cpuHash() || mem != d.memoryHash()) {
+            throw new DivergenceException(divergence(EventFormat.describe(d),
+                    String.format("cpu %016x memory %016x%s", cpu, mem, cpu != d.cpuHash() ? " (registers differ)"
+                            : " (memory differs)")));
+        }
+    }
+
+    /** A divergence report at the current point. */
+    public Divergence divergence(String expected, String actual) {
+        return new Divergence(ordinal, events.index(), expected, actual, events.recent());
+    }
+
+    /** The replay left the recording: thrown by {@link #run} and {@link #step}. */
+    public static final class DivergenceException extends RuntimeException {
+        private final Divergence divergence;
+
+        public DivergenceException(Divergence d) {
+            super(d.describe(), null, false, false);
+            this.divergence = d;
+        }
+
+        public Divergence divergence() {
+            return divergence;
+        }
+    }
+
+    @Override
+    public void close() {
+        machine.close();
+    }
+
+    /** For tests and the engine: events (already read) from index {@code from} on, at most {@code max}. */
+    public List<Event> events(long from, int max) {
+        List<Event> out = new ArrayList<>();
+        for (long i = from; i < events.size() && out.size() < max; i++) {
+            out.add(events.get(i));
+        }
+        return out;
+    }
+
+    public long eventCount() {
+        return events.size();
+    }
+}
