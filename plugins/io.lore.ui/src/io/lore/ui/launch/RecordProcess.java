@@ -27,6 +27,10 @@ public final class RecordProcess extends LoreProcess {
         this.settings = settings;
         this.input = input;
         this.session = new RecordSession(settings.machine(), settings.output(), Codec.ZSTD);
+        setAttribute(ATTR_CMDLINE, "lore record --kernel " + settings.kernel()
+                + (settings.initrd() == null ? "" : " --initrd " + settings.initrd())
+                + (settings.cmdline().isEmpty() ? "" : " --cmdline '" + settings.cmdline() + "'")
+                + " --mem " + settings.memoryMiB() + " --out " + settings.output());
     }
 
     /** Starts recording on its own thread and returns at once. */

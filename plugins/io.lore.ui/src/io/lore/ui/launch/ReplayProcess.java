@@ -14,6 +14,7 @@ public final class ReplayProcess extends LoreProcess {
 
     void attach(ReplaySession s) {
         session = s;
+        setAttribute(ATTR_CMDLINE, "replay " + s.recording() + ", GDB server " + s.address());
         register();
         ReplaySessions.get().add(s);
     }

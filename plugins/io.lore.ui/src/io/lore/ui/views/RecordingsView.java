@@ -60,7 +60,7 @@ public final class RecordingsView extends ViewPart {
         column("Events", 75, i -> String.format("%,d", i.events()));
         column("Size", 75, RecordingInfo::size);
         column("Integrity", 150, RecordingInfo::integrity);
-        column("Verification", 260, i -> verified.getOrDefault(i.path(), ""));
+        column("Verification", 340, i -> verified.getOrDefault(i.path(), ""));
         column("Folder", 260, i -> String.valueOf(i.path().getParent()));
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         viewer.setInput(rows);
@@ -206,6 +206,11 @@ public final class RecordingsView extends ViewPart {
     /** The loading job of the last refresh (tests join it). */
     public Job loader() {
         return loader;
+    }
+
+    /** The table (tests take screenshots of it). */
+    public org.eclipse.swt.widgets.Control control() {
+        return viewer.getTable();
     }
 
     /** What the table shows now. */

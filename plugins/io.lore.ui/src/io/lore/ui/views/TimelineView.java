@@ -35,6 +35,7 @@ import org.eclipse.ui.part.ViewPart;
 public final class TimelineView extends ViewPart {
     public static final String ID = "io.lore.ui.views.timeline";
 
+    private static final String NO_REPLAY = "No replay is running. Start a LoRe Replay launch (or Replay in the Recordings view).";
     private Label header;
     private Canvas canvas;
     private volatile ReplaySession session;
@@ -61,6 +62,7 @@ public final class TimelineView extends ViewPart {
         canvas.addListener(SWT.MouseDoubleClick, this::doubleClicked);
         canvas.addListener(SWT.Resize, e -> canvas.redraw());
         ReplaySessions.get().addListener(onSessions);
+        header.setText(NO_REPLAY);
         follow();
     }
 
@@ -87,7 +89,7 @@ public final class TimelineView extends ViewPart {
         nowSeconds = Double.NaN;
         when = "";
         if (next == null) {
-            header.setText("No replay is running. Start a LoRe Replay launch (or Replay in the Recordings view).");
+            header.setText(NO_REPLAY);
             canvas.redraw();
             return;
         }
