@@ -6,6 +6,8 @@ import com.sun.jna.Memory;
 /** A KVM virtual machine: guest memory slots, dirty-page logging, vCPU creation. */
 public final class KvmVm implements AutoCloseable {
     public static final int MEM_LOG_DIRTY_PAGES = 1;
+    /** Guest writes to the slot exit as MMIO writes (KVM_CAP_READONLY_MEM). */
+    public static final int MEM_READONLY = 2;
 
     private final Kvm kvm;
     private final int fd;
@@ -15,14 +17,32 @@ public final class KvmVm implements AutoCloseable {
         this.fd = fd;
     }
 
+    /** The VM's file descriptor, for kernel helpers that attach to it (lore.ko's /dev/lore). */
+    public int fd() {
+        return fd;
+    }
+
     /** Maps {@code memory} at guest-physical {@code gpa} in {@code slot}, optionally logging dirty pages. */
     public void setMemoryRegion(int slot, long gpa, GuestMemory memory, boolean logDirty) {
+        setMemoryRegion(slot, gpa, memory, 0, memory.size(), logDirty ? MEM_LOG_DIRTY_PAGES : 0);
+    }
+
+    /**
+     * Maps bytes {@code [offset, offset + size)} of {@code memory} at guest-physical {@code gpa}
+     * in {@code slot} with {@code flags} ({@link #MEM_LOG_DIRTY_PAGES}, {@link #MEM_READONLY});
+     * a size of 0 deletes the slot.
+     */
+    public void setMemoryRegion(int slot, long gpa, GuestMemory memory, long offset, long size, int flags) {
+        if (offset < 0 || size < 0 || offset + size > memory.size() || ((offset | size) & 0xfff) != 0) {
+            throw new IllegalArgumentException(String.format("bad slot range 0x%x+0x%x of 0x%x bytes", offset, size,
+                    memory.size()));
+        }
         Memory r = new Memory(32);
         r.setInt(0, slot);
-        r.setInt(4, logDirty ? MEM_LOG_DIRTY_PAGES : 0);
+        r.setInt(4, flags);
         r.setLong(8, gpa);
-        r.setLong(16, memory.size());
-        r.setLong(24, memory.hostAddress());
+        r.setLong(16, size);
+        r.setLong(24, memory.hostAddress() + offset);
         try {
             LibC.ioctl(fd, Ioctls.SET_USER_MEMORY_REGION, r);
         } catch (LastErrorException e) {

@@ -5,32 +5,26 @@ import io.lore.kvm.KvmVcpu;
 import io.lore.kvm.Sregs;
 import io.lore.log.StatePoint;
 import io.lore.machine.PageWalker;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
  * The replay's use of the four x86 debug registers (through KVM_SET_GUEST_DEBUG, invisible to
- * the guest). Slot 0 is the interrupt-positioning breakpoint when one is needed; watchpoints
- * come next (they have no other cheap mechanism), then breakpoints. What does not fit is
- * checked while single-stepping: breakpoints by address, write watchpoints by comparing the
- * watched bytes after every step. Read watchpoints must fit (the engine refuses more).
+ * the guest) as instruction breakpoints. Slot 0 is the interrupt-positioning breakpoint when
+ * one is needed, then the goal's breakpoints; breakpoints that do not fit are checked by
+ * address while single-stepping. (Watchpoints use memory holes instead, see
+ * {@code RamSlots}: this host's KVM ignores data breakpoints in the kernel code it emulates.)
  */
 final class DebugRegisters {
     static final int SLOTS = 4;
     private static final long DR7_RESERVED_ONE = 0x400;
-    private static final int EXEC = 0b00, WRITE = 0b01, READ_WRITE = 0b11;
 
     private final KvmVcpu vcpu;
     private final GuestMemory memory;
     // the current plan
     private final long[] slotAddress = new long[SLOTS];
     private final boolean[] slotExec = new boolean[SLOTS];
-    private final ReplayCursor.Watch[] slotWatch = new ReplayCursor.Watch[SLOTS];
     private long[] breakpoints = ReplayCursor.NONE;
-    private final List<ReplayCursor.Watch> valueChecked = new ArrayList<>();
-    private final List<byte[]> lastValues = new ArrayList<>();
     // what KVM has
     private int appliedMode = -1;
     private final long[] appliedDr = new long[8];
@@ -41,8 +35,8 @@ final class DebugRegisters {
     }
 
     /**
-     * Plans the next KVM_RUN: {@code target} (may be null) in slot 0, the goal's watchpoints and
-     * breakpoints; single steps if {@code step}, if something did not fit, or if the guest sits
+     * Plans the next KVM_RUN: {@code target} (may be null) in slot 0, then the goal's
+     * breakpoints; single steps if {@code step}, if a breakpoint did not fit, or if the guest sits
      * on an armed breakpoint it must leave first ({@code rip} non-null: the current instant was
      * already seen, and supplies the address).
      */
@@ -52,9 +46,8 @@ final class DebugRegisters {
         if (target != null) {
             setExec(next++, target.rip());
         }
-        next = assignWatches(goal.watchpoints(), next);
         breakpoints = goal.breakpoints();
-        boolean overflow = !valueChecked.isEmpty();
+        boolean overflow = false;
         for (long b : breakpoints) {
             if (next < SLOTS) {
                 setExec(next++, b);
@@ -68,10 +61,10 @@ final class DebugRegisters {
         long here = 0;
         boolean haveHere = false;
         for (int i = 0; i < SLOTS; i++) {
-            if (slotWatch[i] == null && !slotExec[i]) {
+            if (!slotExec[i]) {
                 continue;
             }
-            if (slotExec[i] && rip != null) {
+            if (rip != null) {
                 if (!haveHere) {
                     here = rip.getAsLong();
                     haveHere = true;
@@ -82,11 +75,7 @@ final class DebugRegisters {
                 }
             }
             dr[i] = slotAddress[i];
-            dr7 |= enableBits(i, slotExec[i] ? EXEC : slotWatch[i].reads() ? READ_WRITE : WRITE,
-                    slotExec[i] ? 1 : slotWatch[i].length());
-        }
-        if (overflow) {
-            snapshotValues();
+            dr7 |= enableBits(i);
         }
         boolean hw = dr7 != DR7_RESERVED_ONE;
         int mode = hw || stepping ? KvmVcpu.GUESTDBG_ENABLE : 0;
@@ -104,17 +93,16 @@ final class DebugRegisters {
     void planHandlerEntry(long handler, ReplayCursor.Goal goal) {
         clearSlots();
         setExec(0, handler);
-        int next = assignWatches(goal.watchpoints(), 1);
         breakpoints = goal.breakpoints();
         long[] dr = new long[8];
-        long dr7 = DR7_RESERVED_ONE;
-        for (int i = 0; i < next; i++) {
-            dr[i] = slotAddress[i];
-            dr7 |= enableBits(i, slotExec[i] ? EXEC : slotWatch[i].reads() ? READ_WRITE : WRITE,
-                    slotExec[i] ? 1 : slotWatch[i].length());
-        }
-        dr[7] = dr7;
+        dr[0] = handler;
+        dr[7] = DR7_RESERVED_ONE | enableBits(0);
         apply(KvmVcpu.GUESTDBG_ENABLE | KvmVcpu.GUESTDBG_USE_HW_BP, dr);
+    }
+
+    /** Whether the next KVM_RUN single-steps. */
+    boolean stepping() {
+        return appliedMode != -1 && (appliedMode & KvmVcpu.GUESTDBG_SINGLESTEP) != 0;
     }
 
     /** No debugging for the next KVM_RUN. */
@@ -135,24 +123,6 @@ final class DebugRegisters {
             }
         }
         return false;
-    }
-
-    /** The watchpoint that triggered in the last run or step, or null. */
-    ReplayCursor.Watch watchTriggered(long dr6) {
-        for (int i = 0; i < SLOTS; i++) {
-            if (slotWatch[i] != null && (dr6 & (1L << i)) != 0) {
-                return slotWatch[i];
-            }
-        }
-        for (int i = 0; i < valueChecked.size(); i++) {
-            ReplayCursor.Watch w = valueChecked.get(i);
-            byte[] now = read(w.address(), w.length());
-            if (!Arrays.equals(now, lastValues.get(i))) {
-                lastValues.set(i, now);
-                return w;
-            }
-        }
-        return null;
     }
 
     boolean isUserBreakpoint(long rip) {
@@ -185,8 +155,6 @@ final class DebugRegisters {
 
     private void clearSlots() {
         Arrays.fill(slotExec, false);
-        Arrays.fill(slotWatch, null);
-        valueChecked.clear();
     }
 
     private void setExec(int slot, long address) {
@@ -194,47 +162,9 @@ final class DebugRegisters {
         slotAddress[slot] = address;
     }
 
-    /** Read/access watchpoints first (they must fit), then write ones; the rest are value-checked. */
-    private int assignWatches(List<ReplayCursor.Watch> watches, int next) {
-        for (int pass = 0; pass < 2; pass++) {
-            for (ReplayCursor.Watch w : watches) {
-                if (w.reads() != (pass == 0)) {
-                    continue;
-                }
-                if (next < SLOTS) {
-                    slotWatch[next] = w;
-                    slotAddress[next] = w.address();
-                    next++;
-                } else if (!w.reads()) {
-                    valueChecked.add(w);
-                }
-            }
-        }
-        return next;
-    }
-
-    private void snapshotValues() {
-        lastValues.clear();
-        for (ReplayCursor.Watch w : valueChecked) {
-            lastValues.add(read(w.address(), w.length()));
-        }
-    }
-
-    private byte[] read(long va, int length) {
-        byte[] b = PageWalker.readVirtual(memory, vcpu.getSregs(), va, length);
-        return b == null ? new byte[0] : b;
-    }
-
-    /** DR7 bits enabling slot {@code i} locally with access type {@code rw} over {@code length} bytes. */
-    private static long enableBits(int i, int rw, int length) {
-        int len = switch (length) {
-            case 1 -> 0b00;
-            case 2 -> 0b01;
-            case 8 -> 0b10;
-            case 4 -> 0b11;
-            default -> throw new IllegalArgumentException("a debug register watches 1, 2, 4 or 8 bytes, not " + length);
-        };
-        return (1L << (2 * i)) | ((long) rw << (16 + 4 * i)) | ((long) len << (18 + 4 * i));
+    /** DR7 bits enabling slot {@code i} locally as an instruction breakpoint (R/W and LEN 0). */
+    private static long enableBits(int i) {
+        return 1L << (2 * i);
     }
 
     private void apply(int mode, long[] dr) {

@@ -32,9 +32,10 @@ import java.util.List;
  * machine is at <em>anchor</em> {@code k}; the anchor instant itself is not an arrival. These
  * rules make every way of moving see the same sequence of instants.
  *
- * <p>Debug registers: slot 0 holds the breakpoint that finds a state-positioned interrupt;
- * the goal's watchpoints and breakpoints take the others. What does not fit is checked by
- * single-stepping (breakpoints by address, write watchpoints by comparing memory).
+ * <p>Breakpoints use the debug registers (slot 0 finds a state-positioned interrupt); those that
+ * do not fit are checked by single-stepping. Watchpoints use holes in guest RAM: accesses to a
+ * trapped page exit as MMIO, are served from guest memory here, and stop the run when they
+ * touch a watched range (after the accessing instruction).
  *
  * <p>Use from one thread (the one that constructed it), except {@link #requestStop()}.
  */
@@ -55,8 +56,15 @@ public final class ReplayCursor implements AutoCloseable {
         STOPPED
     }
 
-    /** A watched guest-physical or -virtual range, as the debug registers see it (linear addresses). */
-    public record Watch(long address, int length, boolean reads) {}
+    /**
+     * A watched guest-physical range within one page, and which accesses count. Its page is a
+     * hole in guest RAM ({@link #setTrappedPages}), so every access to the page exits.
+     */
+    public record Watch(long physical, int length, boolean reads, boolean writes) {
+        boolean hit(long gpa, int size, boolean write) {
+            return (write ? writes : reads) && gpa < physical + length && physical < gpa + size;
+        }
+    }
 
     /** What a {@link #run} looks for. All methods are called on the replay thread. */
     public interface Goal {
@@ -79,7 +87,7 @@ public final class ReplayCursor implements AutoCloseable {
             return false;
         }
 
-        /** Watchpoint {@code w} (of {@link #watchpoints()}) triggered: stop here? */
+        /** Watchpoint {@code w} (of {@link #watchpoints()}) was accessed: stop here (after the access)? */
         default boolean watched(Watch w) {
             return false;
         }
@@ -109,6 +117,7 @@ public final class ReplayCursor implements AutoCloseable {
     private long digests;
     private long breakpointHits;
     private long steps;
+    private long traps;
     /** The current instant is an arrival already reported: leave it before breakpoints fire again. */
     private boolean leaveArrival;
     private boolean completeExits;
@@ -200,6 +209,20 @@ public final class ReplayCursor implements AutoCloseable {
         return steps;
     }
 
+    /** Guest accesses to trapped pages served so far. */
+    public long traps() {
+        return traps;
+    }
+
+    /**
+     * Makes guest accesses to pages exit, for watchpoints: every access to {@code holes}, writes
+     * to {@code readOnly}. Called at an instant (not inside a run).
+     */
+    public void setTrappedPages(java.util.SortedSet<Integer> holes, java.util.SortedSet<Integer> readOnly) {
+        VcpuState.completePendingExit(vcpu);
+        tracker.setTrapped(holes, readOnly);
+    }
+
     public void flushSerial() {
         serial.flush();
     }
@@ -276,11 +299,11 @@ public final class ReplayCursor implements AutoCloseable {
             }
             Event next = dueEvents();
             if (atAnchor && atSyncExit) {
-                if (next instanceof Event.End e && e.ordinal() == ordinal) {
-                    return Stop.END;
-                }
                 if (!startedAtAnchor && goal.stopAtAnchor(ordinal)) {
                     return Stop.ANCHOR;
+                }
+                if (next instanceof Event.End e && e.ordinal() == ordinal) {
+                    return Stop.END;
                 }
             }
             startedAtAnchor = false;
@@ -308,7 +331,7 @@ public final class ReplayCursor implements AutoCloseable {
             int reason = vcpu.run();
             atAnchor = false;
             if (reason == ExitReason.DEBUG) {
-                Stop s = onDebugExit(goal, target, oneStep);
+                Stop s = onDebugExit(goal, target, oneStep, run.debugDr6());
                 if (s != null) {
                     return s;
                 }
@@ -317,6 +340,22 @@ public final class ReplayCursor implements AutoCloseable {
             leaveArrival = false;
             if (reason == ExitReason.INTR) {
                 continue; // a kick: the loop top sees a stop request
+            }
+            if (reason == ExitReason.MMIO && tracker.slots().isTrapped(run.mmioAddress())) {
+                boolean stepping = debug.stepping();
+                if (onTrap(goal)) {
+                    return Stop.WATCHPOINT;
+                }
+                if (stepping) {
+                    // KVM does not end a single step in an instruction it completes after an
+                    // MMIO exit: complete it here and take its end as the step's
+                    completeInstruction();
+                    Stop s = onDebugExit(goal, target, oneStep, DR6_BS);
+                    if (s != null) {
+                        return s;
+                    }
+                }
+                continue;
             }
             serviceSyncExit(reason, target, next);
             if (oneStep) {
@@ -381,20 +420,15 @@ public final class ReplayCursor implements AutoCloseable {
      * A debug exit: the end of a single step, an arrival at a breakpoint, and/or a watchpoint
      * trap. Returns a stop, or null to go on.
      */
-    private Stop onDebugExit(Goal goal, StatePoint target, boolean oneStep) {
-        long dr6 = run.debugDr6();
+    private Stop onDebugExit(Goal goal, StatePoint target, boolean oneStep, long dr6) {
         long rip = rip();
         boolean stepped = (dr6 & DR6_BS) != 0;
         if (stepped) {
             steps++;
         }
         leaveArrival = false;
-        Watch w = debug.watchTriggered(dr6);
-        if (w != null && goal.watched(w)) {
-            return Stop.WATCHPOINT;
-        }
         if (!stepped && !debug.execTriggered(dr6)) {
-            return null; // a watchpoint the goal let pass
+            return null; // not ours (a stale trap): go on
         }
         // an arrival at rip
         if (debug.isUserBreakpoint(rip)) {
@@ -422,10 +456,6 @@ public final class ReplayCursor implements AutoCloseable {
             int reason = vcpu.run();
             if (reason == ExitReason.DEBUG && rip() == handler) {
                 leaveArrival = true;
-                Watch w = debug.watchTriggered(run.debugDr6()); // delivery pushes onto the stack
-                if (w != null && goal.watched(w)) {
-                    return Stop.WATCHPOINT;
-                }
                 if (debug.isUserBreakpoint(handler)) {
                     breakpointHits++;
                     if (goal.arrived(handler)) {
@@ -443,6 +473,58 @@ public final class ReplayCursor implements AutoCloseable {
 
     private long rip() {
         return vcpu.getRegs().rip();
+    }
+
+    /**
+     * Serves a guest access to a trapped page from guest memory; true if it touched a watched
+     * range and the goal stops there: the instruction is then completed first.
+     */
+    private boolean onTrap(Goal goal) {
+        long gpa = run.mmioAddress();
+        int size = run.mmioLength();
+        boolean write = run.mmioIsWrite();
+        GuestMemoryAccess.serve(machine.memory(), run, gpa, size, write);
+        if (write) {
+            tracker.hostWrote(gpa, size); // KVM does not log what the host writes
+        }
+        traps++;
+        for (Watch w : goal.watchpoints()) {
+            if (w.hit(gpa, size, write) && goal.watched(w)) {
+                completeInstruction();
+                leaveArrival = false;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Finishes the instruction whose trapped access was just served, running no further guest
+     * code (KVM_RUN with immediate_exit); a read-modify-write instruction makes one more access,
+     * served the same way.
+     */
+    private void completeInstruction() {
+        debug.off();
+        run.immediateExit(true);
+        try {
+            while (true) {
+                int reason = vcpu.run();
+                if (reason == ExitReason.INTR) {
+                    return;
+                }
+                if (reason != ExitReason.MMIO || !tracker.slots().isTrapped(run.mmioAddress())) {
+                    throw new DivergenceException(divergence("the watched instruction to complete",
+                            "VM exit " + ExitReason.name(reason)));
+                }
+                GuestMemoryAccess.serve(machine.memory(), run, run.mmioAddress(), run.mmioLength(), run.mmioIsWrite());
+                if (run.mmioIsWrite()) {
+                    tracker.hostWrote(run.mmioAddress(), run.mmioLength());
+                }
+                traps++;
+            }
+        } finally {
+            run.immediateExit(false);
+        }
     }
 
     private boolean farFromBranchTarget(StatePoint target) {

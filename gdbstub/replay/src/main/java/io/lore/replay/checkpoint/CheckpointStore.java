@@ -70,7 +70,6 @@ public final class CheckpointStore implements AutoCloseable {
     private static final byte[] ZERO_PAGE = new byte[PAGE];
     private static final ByteBuffer ZERO = ByteBuffer.wrap(ZERO_PAGE).asReadOnlyBuffer();
 
-    private final KvmVm vm;
     private final KvmVcpu vcpu;
     private final GuestMemory memory;
     private final DirtyPageTracker tracker;
@@ -80,7 +79,6 @@ public final class CheckpointStore implements AutoCloseable {
     private final int pages;
     private final Versions[] versions;
     private final TreeMap<Long, Checkpoint> byPosition = new TreeMap<>();
-    private final long relocationGpa;
     private Checkpoint first;
     private Checkpoint base;
     private long nextId;
@@ -112,7 +110,6 @@ public final class CheckpointStore implements AutoCloseable {
             throw new IllegalArgumentException("the tracker covers " + tracker.pages() + " pages, memory has "
                     + memory.size() / PAGE);
         }
-        this.vm = vm;
         this.vcpu = vcpu;
         this.memory = memory;
         this.tracker = tracker;
@@ -123,8 +120,6 @@ public final class CheckpointStore implements AutoCloseable {
             long gpa = (long) i * PAGES_PER_VIEW * PAGE;
             views[i] = memory.buffer(gpa, (int) Math.min((long) PAGES_PER_VIEW * PAGE, memory.size() - gpa));
         }
-        long gib = 1L << 30;
-        this.relocationGpa = Math.max(1L << 32, (memory.size() + gib - 1) / gib * gib + gib);
         this.support = VcpuStateSupport.probe(kvm, vcpu);
         this.dirty = tracker.register("checkpoints");
     }
@@ -259,9 +254,7 @@ public final class CheckpointStore implements AutoCloseable {
      * is read first, so nothing the guest wrote is lost whatever KVM does with the bitmap.
      */
     private void dropTranslations() {
-        tracker.sync();
-        vm.setMemoryRegion(DirtyPageTracker.SLOT, relocationGpa, memory, true);
-        vm.setMemoryRegion(DirtyPageTracker.SLOT, 0, memory, true);
+        tracker.dropTranslations();
     }
 
     /** The latest checkpoint at or before {@code position}, or null. */

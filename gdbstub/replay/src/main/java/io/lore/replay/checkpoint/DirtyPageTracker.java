@@ -34,7 +34,7 @@ public final class DirtyPageTracker {
     /** The memory slot that holds all guest RAM (see {@code io.lore.machine.Machine}). */
     public static final int SLOT = 0;
 
-    private final KvmVm vm;
+    private final RamSlots slots;
     private final long memorySize;
     private final int pages;
     private final int words;
@@ -47,11 +47,32 @@ public final class DirtyPageTracker {
      * (a digest hashes every page; the first checkpoint copies every page).
      */
     public DirtyPageTracker(KvmVm vm, GuestMemory memory) {
-        this.vm = Objects.requireNonNull(vm, "vm");
+        this.slots = new RamSlots(Objects.requireNonNull(vm, "vm"), memory);
         this.memorySize = memory.size();
         this.pages = (int) (memorySize / PAGE_SIZE);
         this.words = PageBitmap.words(pages);
-        vm.getDirtyLog(SLOT, memorySize);
+        slots.readDirtyLog();
+    }
+
+    /** The slot layout of guest RAM (holes for watchpoints). */
+    public RamSlots slots() {
+        return slots;
+    }
+
+    /**
+     * Traps guest accesses to pages (see {@link RamSlots}): all accesses to {@code holes}, writes
+     * to {@code readOnly}; empty sets map all of RAM normally again. The dirty logs are read
+     * first, so no written page is forgotten.
+     */
+    public void setTrapped(java.util.SortedSet<Integer> holes, java.util.SortedSet<Integer> readOnly) {
+        sync();
+        slots.setTrapped(holes, readOnly);
+    }
+
+    /** Makes KVM drop translations derived from guest memory (after the host rewrote pages). */
+    public void dropTranslations() {
+        sync();
+        slots.dropTranslations();
     }
 
     /** Pages of guest RAM. */
@@ -82,7 +103,7 @@ public final class DirtyPageTracker {
 
     /** Reads KVM's dirty log (clearing it) and adds it to every consumer's pages. */
     public void sync() {
-        long[] dirty = vm.getDirtyLog(SLOT, memorySize);
+        long[] dirty = slots.readDirtyLog();
         syncs++;
         for (Consumer c : consumers) {
             PageBitmap.or(c.bits, dirty);

@@ -1,0 +1,142 @@
+package io.lore.replay.travel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lore.log.Codec;
+import io.lore.log.Event;
+import io.lore.log.RecordingReader;
+import io.lore.log.StatePoint;
+import io.lore.machine.MachineConfig;
+import io.lore.machine.PageWalker;
+import io.lore.replay.GuestSymbols;
+import io.lore.replay.RecordSession;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The time-travel engine on real recordings: the semantics the debugger relies on. */
+class TimeTravelTest {
+    @TempDir
+    Path dir;
+
+    private RecordingReader record(String guest) throws Exception {
+        Path file = dir.resolve(guest + ".lore");
+        RecordSession.Result r = new RecordSession(MachineConfig.of(GuestSymbols.guest(guest))
+                .withTimeLimit(Duration.ofSeconds(60)), file, Codec.ZSTD).run(new ByteArrayOutputStream(), null);
+        assertNotNull(r);
+        return RecordingReader.open(file);
+    }
+
+    private static long firstPositionedInterrupt(TimeTravel t, int skip) {
+        long n = t.cursor().eventCount();
+        List<Event> all = t.cursor().events(0, (int) n);
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i) instanceof Event.Interrupt in && in.at() != null && skip-- == 0) {
+                return i;
+            }
+        }
+        throw new AssertionError("no state-positioned interrupt in the recording");
+    }
+
+    @Test
+    void reverseStepsRetraceForwardStepsAcrossAnInterruptAndPositionsAreCanonical() throws Exception {
+        try (RecordingReader rec = record("spin.elf"); TimeTravel t = new TimeTravel(rec, 0)) {
+            long event = firstPositionedInterrupt(t, 1);
+            t.seekEvent(event);
+            // a few instants before the delivery, so the steps below cross it
+            for (int i = 0; i < 5; i++) {
+                expect(Motion.Kind.STEP, t.stepBackward());
+            }
+            int n = 40;
+            List<StatePoint> states = new ArrayList<>();
+            List<Position> positions = new ArrayList<>();
+            for (int i = 0; i <= n; i++) {
+                states.add(t.cursor().state());
+                positions.add(t.position());
+                if (i < n) {
+                    expect(Motion.Kind.STEP, t.stepForward());
+                }
+            }
+            assertTrue(t.cursor().eventIndex() > event, "the steps crossed the interrupt's delivery");
+            for (int i = n; i > 0; i--) {
+                expect(Motion.Kind.STEP, t.stepBackward());
+                StatePoint s = t.cursor().state();
+                assertTrue(states.get(i - 1).registersMatch(s.regs()), "registers after reverse step to " + (i - 1));
+                assertEquals(states.get(i - 1).memoryHash(), s.memoryHash(), "memory after reverse step to " + (i - 1));
+                assertEquals(positions.get(i - 1), t.position(), "the same instant has the same position");
+            }
+            for (int i = 1; i <= n; i++) {
+                t.stepForward();
+                assertTrue(states.get(i).registersMatch(t.cursor().state().regs()), "forward again to " + i);
+            }
+            assertEquals(positions.get(n), t.position());
+        }
+    }
+
+    @Test
+    void reverseContinueFindsThePreviousBreakpointHitAndStopsAtTheStart() throws Exception {
+        try (RecordingReader rec = record("spin.elf"); TimeTravel t = new TimeTravel(rec, 0)) {
+            long irq = GuestSymbols.of("spin.elf").address("pit_tick_handler");
+            t.addBreakpoint(irq);
+            List<Position> hits = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Motion m = t.continueForward();
+                assertEquals(Motion.Kind.BREAKPOINT, m.kind());
+                assertEquals(irq, m.address());
+                hits.add(t.position());
+            }
+            assertEquals(3, hits.stream().distinct().count());
+            expect(Motion.Kind.BREAKPOINT, t.continueBackward());
+            assertEquals(hits.get(1), t.position());
+            expect(Motion.Kind.BREAKPOINT, t.continueBackward());
+            assertEquals(hits.get(0), t.position());
+            expect(Motion.Kind.BEGIN, t.continueBackward());
+            assertEquals(Position.anchor(0), t.position());
+            expect(Motion.Kind.BEGIN, t.stepBackward());
+            t.removeBreakpoint(irq);
+            expect(Motion.Kind.END, t.continueForward());
+            expect(Motion.Kind.END, t.stepForward());
+        }
+    }
+
+    @Test
+    void reverseWatchpointStopsBeforeTheWriteThatCorruptedTheDemo() throws Exception {
+        GuestSymbols sym = GuestSymbols.of("demo.elf");
+        long magic = sym.address("ring_ctl");
+        try (RecordingReader rec = record("demo.elf"); TimeTravel t = new TimeTravel(rec, 0)) {
+            expect(Motion.Kind.END, t.continueForward());
+            assertNotEquals(0x52494e47, readInt(t, magic), "the bug corrupted the magic by the end");
+            assertTrue(t.addWatchpoint(StopSet.Access.WRITE, magic, 4));
+            Motion m = t.continueBackward();
+            assertEquals(Motion.Kind.WATCHPOINT, m.kind());
+            assertEquals(magic, m.address());
+            long rip = t.cursor().machine().vcpu().getRegs().rip();
+            assertEquals("stats_note_record", sym.functionAt(rip), "stopped in the culprit, not in the checker");
+            assertEquals(0x52494e47, readInt(t, magic), "before the write: the magic is still intact");
+            t.clearStops();
+            expect(Motion.Kind.STEP, t.stepForward());
+            assertEquals(0x52494e48, readInt(t, magic), "the write: kind_count[3]++ hits the magic");
+        }
+    }
+
+    /** Asserts the kind of a move, showing a divergence report if the replay left the recording. */
+    private static Motion expect(Motion.Kind kind, Motion m) {
+        assertEquals(kind, m.kind(), () -> m.divergence() == null ? "" : m.divergence().describe());
+        return m;
+    }
+
+    private static int readInt(TimeTravel t, long va) {
+        byte[] b = PageWalker.readVirtual(t.cursor().machine().memory(), t.cursor().machine().vcpu().getSregs(), va, 4);
+        assertNotNull(b);
+        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+}
