@@ -111,6 +111,36 @@ final class GdbMi implements AutoCloseable {
         return r.substring(i + 7, r.lastIndexOf('"'));
     }
 
+    /** Runs a CLI command through MI and returns what it printed on the console stream. */
+    String console(String command) throws Exception {
+        List<String> out = send("-interpreter-exec console \"" + command.replace("\"", "\\\"") + "\"");
+        String r = result(out);
+        if (!r.startsWith("^done")) {
+            fail(command + " failed: " + r + "\n" + transcript());
+        }
+        StringBuilder text = new StringBuilder();
+        for (String l : out) {
+            if ((l.startsWith("~\"") || l.startsWith("@\"")) && l.endsWith("\"")) {
+                text.append(unescape(l.substring(2, l.length() - 1)));
+            }
+        }
+        return text.toString();
+    }
+
+    private static String unescape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                b.append(n == 'n' ? '\n' : n == 't' ? '\t' : n);
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     static String result(List<String> out) {
         return out.get(out.size() - 1);
     }

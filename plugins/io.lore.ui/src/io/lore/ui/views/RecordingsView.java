@@ -17,7 +17,6 @@ import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.debug.core.ILaunchManager;
-import org.eclipse.debug.ui.DebugUITools;
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.IMenuManager;
 import org.eclipse.jface.action.IToolBarManager;
@@ -124,15 +123,47 @@ public final class RecordingsView extends ViewPart {
         return out;
     }
 
-    /** Starts LoRe Replay launches of these recordings in {@code mode} (run or debug). */
-    public void replay(List<Path> files, String mode) {
-        for (Path p : files) {
-            try {
-                DebugUITools.launch(Launches.replayConfiguration(p), mode);
-            } catch (CoreException e) {
-                MessageDialog.openError(getSite().getShell(), "LoRe", e.getMessage());
+    /**
+     * Starts LoRe Replay launches of these recordings in {@code mode} (run or debug) in a
+     * background job; a failure is shown as the view's description (one line), not a dialog.
+     */
+    public Job replay(List<Path> files, String mode) {
+        Job job = new Job("Replay " + files.size() + " recording(s)") {
+            @Override
+            protected IStatus run(IProgressMonitor monitor) {
+                for (Path p : files) {
+                    try {
+                        Launches.replayConfiguration(p).launch(mode, monitor);
+                        status(null);
+                    } catch (CoreException e) {
+                        status("Cannot replay " + p.getFileName() + ": " + e.getStatus().getMessage());
+                    }
+                }
+                return Status.OK_STATUS;
             }
+        };
+        job.setUser(true);
+        job.schedule();
+        return job;
+    }
+
+    private volatile String lastError;
+
+    private void status(String error) {
+        lastError = error;
+        Display d = display();
+        if (d != null) {
+            d.asyncExec(() -> {
+                if (viewer != null && !viewer.getTable().isDisposed()) {
+                    setContentDescription(error == null ? "" : error);
+                }
+            });
         }
+    }
+
+    /** The last replay failure shown in the view, or null. */
+    public String lastError() {
+        return lastError;
     }
 
     /** Verifies a recording in a background job; the result appears in the Verification column. */

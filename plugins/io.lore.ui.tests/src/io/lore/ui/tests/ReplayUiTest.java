@@ -1,0 +1,204 @@
+package io.lore.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lore.debugger.TimelineEntry;
+import io.lore.replay.travel.Position;
+import io.lore.ui.launch.LaunchAttributes;
+import io.lore.ui.launch.RecordProcess;
+import io.lore.ui.launch.ReplayProcess;
+import io.lore.ui.model.ReplaySession;
+import io.lore.ui.model.ReplaySessions;
+import io.lore.ui.views.RecordingsView;
+import io.lore.ui.views.TimelineLayout;
+import io.lore.ui.views.TimelineView;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.core.resources.IProject;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.debug.core.DebugPlugin;
+import org.eclipse.debug.core.ILaunch;
+import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
+import org.eclipse.debug.core.ILaunchManager;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Event;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LoRe Replay in the workbench, end to end: a recording of the demo guest made by a LoRe Record
+ * launch is replayed by a LoRe Replay launch in the IDE's JVM; the real gdb connects to its
+ * server and steps forward and backward; the engine API, `monitor when` and the Timeline view
+ * agree on where the replay is; a double-click on the Timeline seeks the replay.
+ */
+class ReplayUiTest {
+    private static final Pattern ADDRESS = Pattern.compile("0x([0-9a-f]+)");
+
+    @AfterEach
+    void stopReplays() {
+        for (ReplaySession s : ReplaySessions.get().all()) {
+            for (var p : s.launch().getProcesses()) {
+                try {
+                    p.terminate();
+                } catch (Exception e) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    private static Path recordDemo() throws Exception {
+        IProject project = Ui.project("lore-replay-test");
+        Path file = project.getLocation().toFile().toPath().resolve("demo.lore");
+        if (!file.toFile().isFile()) {
+            RecordProcess p = Recordings.record("record demo", Ui.guest("demo.elf"), file.toString());
+            assertNull(p.failure(), () -> "recording the demo failed: " + p.failure());
+        }
+        return file;
+    }
+
+    private static ReplayProcess launchReplay(Path recording, String mode) throws Exception {
+        ILaunchConfigurationWorkingCopy wc = DebugPlugin.getDefault().getLaunchManager()
+                .getLaunchConfigurationType(LaunchAttributes.REPLAY_TYPE).newInstance(null, "replay demo");
+        wc.setAttribute(LaunchAttributes.RECORDING, recording.toString());
+        wc.setAttribute(LaunchAttributes.PORT, "0");
+        ILaunch launch;
+        try {
+            launch = wc.launch(mode, null);
+        } catch (CoreException e) {
+            String m = e.getStatus().getMessage();
+            if (m.contains("cannot replay for debugging yet")) {
+                Assumptions.abort("the time-travel engine is not in this build: " + m);
+            }
+            throw e;
+        }
+        assertEquals(1, launch.getProcesses().length);
+        return (ReplayProcess) launch.getProcesses()[0];
+    }
+
+    private static long pc(GdbMi gdb) throws Exception {
+        Matcher m = ADDRESS.matcher(gdb.evaluate("$pc"));
+        assertTrue(m.find());
+        return Long.parseUnsignedLong(m.group(1), 16);
+    }
+
+    @Test
+    void gdbReverseStepsTheReplayAndTheTimelineFollowsAndSeeks() throws Exception {
+        assumeTrue(GdbMi.available(ReverseWorkaroundTest.GDB), "gdb not found");
+        Path recording = recordDemo();
+        ReplayProcess process = launchReplay(recording, ILaunchManager.RUN_MODE);
+        ReplaySession s = process.session();
+        assertNotNull(s);
+        assertTrue(s.port() > 0 && s.port() < 65536, "bound port " + s.port());
+        assertEquals(s, ReplaySessions.get().active());
+        String console = process.streams().out().text();
+        assertTrue(console.contains("GDB server on 127.0.0.1:" + s.port()), console);
+
+        TimelineView timeline = Ui.show(TimelineView.ID);
+        Ui.waitUntil("the Timeline to load the replay", 60,
+                () -> timeline.session() == s && !timeline.entries().isEmpty() && !Double.isNaN(timeline.markerSeconds()));
+        List<TimelineEntry> entries = s.debug().timeline();
+        assertEquals(entries.size(), timeline.entries().size());
+        Set<String> lanes = new LinkedHashSet<>();
+        entries.forEach(e -> lanes.add(e.lane()));
+        TimelineLayout layout = timeline.layout();
+        assertTrue(layout.lanes().containsAll(lanes), "every lane of the recording is drawn: " + layout.lanes());
+        assertTrue(lanes.stream().anyMatch(l -> l.startsWith("interrupt")), "the demo is preempted by the timer: " + lanes);
+
+        try (GdbMi gdb = new GdbMi(ReverseWorkaroundTest.GDB)) {
+            assertTrue(GdbMi.result(gdb.send("-target-select remote " + s.address())).startsWith("^connected"), gdb.transcript());
+            Position start = s.debug().position();
+            assertEquals(s.debug().when().strip(), gdb.console("monitor when").strip(), "gdb and the IDE disagree on where the replay is");
+
+            long[] pcs = new long[4];
+            Position[] positions = new Position[4];
+            pcs[0] = pc(gdb);
+            positions[0] = start;
+            for (int i = 1; i <= 3; i++) {
+                gdb.run("-interpreter-exec console \"stepi 1\"");
+                pcs[i] = pc(gdb);
+                positions[i] = s.debug().position();
+                assertNotEquals(positions[i - 1], positions[i], "stepi did not move the replay");
+            }
+            // the Timeline follows GDB's moves
+            Ui.waitUntil("the Timeline header to show the position after GDB's steps", 20,
+                    () -> timeline.headerText().contains(s.debug().when().strip()));
+
+            gdb.run("-interpreter-exec console \"reverse-stepi 1\"");
+            assertEquals(pcs[2], pc(gdb), "reverse-stepi must return to the previous instruction");
+            assertEquals(positions[2], s.debug().position(), "positions are canonical: same instant, same position");
+            assertEquals(s.debug().when().strip(), gdb.console("monitor when").strip());
+            Ui.waitUntil("the Timeline to follow the reverse step", 20,
+                    () -> timeline.headerText().contains(s.debug().when().strip()));
+
+            // a double-click on the Timeline seeks there: pick an event in the middle of its lane
+            TimelineEntry target = entries.get(entries.size() / 2);
+            layout = timeline.layout();
+            int lane = layout.lanes().indexOf(target.lane());
+            Event click = new Event();
+            click.x = layout.x(target.guestSeconds());
+            click.y = layout.laneTop(lane) + TimelineLayout.LANE_HEIGHT / 2;
+            click.button = 1;
+            click.count = 2;
+            assertEquals("event " + layout.nearest(target.lane(), click.x, 3).eventIndex(), layout.seekTarget(click.x, click.y));
+            Position before = s.debug().position();
+            timeline.canvas().notifyListeners(SWT.MouseDoubleClick, click);
+            assertNotNull(timeline.lastSeek(), "the double-click did not seek");
+            timeline.lastSeek().join();
+            Position after = s.debug().position();
+            assertNotEquals(before, after, "the seek did not move the replay");
+            assertEquals(s.debug().when().strip(), gdb.console("monitor when").strip(), "gdb sees the seek through monitor when");
+            Ui.waitUntil("the Timeline marker to move to the seek target", 20,
+                    () -> Math.abs(timeline.markerSeconds() - s.debug().guestSeconds()) < 1e-9
+                            && timeline.headerText().contains(s.debug().when().strip()));
+            Ui.screenshotView(timeline, timeline.canvas().getParent(), "timeline-view");
+        }
+
+        process.terminate();
+        Ui.waitUntil("the replay to stop", 20, process::isTerminated);
+        assertFalse(ReplaySessions.get().all().contains(s));
+        Ui.waitUntil("the Timeline to show no replay", 10, () -> timeline.session() == null);
+    }
+
+    @Test
+    void debugModeWithoutCdtKeepsTheServerAndSaysWhatIsMissing() throws Exception {
+        Path recording = recordDemo();
+        ReplayProcess process = launchReplay(recording, ILaunchManager.DEBUG_MODE);
+        assertNotNull(process.session());
+        String notes = process.streams().err().text();
+        assertTrue(notes.contains("no CDT debug session: Eclipse CDT's \"GDB Hardware Debugging\" is not installed"), notes);
+        assertFalse(process.isTerminated(), "the replay server keeps running for any gdb");
+        String out = process.streams().out().text();
+        assertTrue(out.contains("symbols from the kernel stored in the recording"), out);
+        assertTrue(out.contains("target remote " + process.session().address()), out);
+    }
+
+    @Test
+    void theRecordingsViewReplaysASelectedRecording() throws Exception {
+        Path recording = recordDemo();
+        RecordingsView view = Ui.show(RecordingsView.ID);
+        view.refresh();
+        Ui.waitUntil("the Recordings view to list demo.lore", 30, () -> view.rows().stream().anyMatch(i -> i.path().equals(recording)));
+        view.replay(List.of(recording), ILaunchManager.RUN_MODE).join();
+        String error = view.lastError();
+        if (error != null && error.contains("cannot replay for debugging yet")) {
+            Assumptions.abort("the time-travel engine is not in this build: " + error);
+        }
+        assertNull(error);
+        ReplaySession s = ReplaySessions.get().active();
+        assertNotNull(s, "no replay started");
+        assertEquals(recording, s.recording());
+        Ui.screenshotView(view, view.control().getParent(), "recordings-view");
+    }
+}
