@@ -364,18 +364,11 @@ public final class ReplayCursor implements AutoCloseable {
         }
     }
 
-    /** Consumes the events due before the guest runs on (serial input, digests); returns the next one. */
+    /** Consumes the events due before the guest runs on (serial input: its data came through IN exits); returns the next one. */
     private Event dueEvents() {
         Event next = events.peek();
-        while (next != null) {
-            if (next instanceof Event.SerialInput) {
-                events.take();
-            } else if (next instanceof Event.Digest d && atSyncExit && atAnchor && d.ordinal() == ordinal) {
-                checkDigest(d);
-                events.take();
-            } else {
-                break;
-            }
+        while (next instanceof Event.SerialInput) {
+            events.take();
             next = events.peek();
         }
         return next;
@@ -400,7 +393,7 @@ public final class ReplayCursor implements AutoCloseable {
             case ExitReason.HLT -> expect(Event.Halt.class, "HLT");
             case ExitReason.SHUTDOWN -> {
                 Event e = events.peek();
-                // the recording ends here too: its final digest (compared at the loop top), then End
+                // the recording ends here too: its final digest (compared below), then End
                 boolean digestFirst = e instanceof Event.Digest d && d.ordinal() == ordinal;
                 if (!digestFirst && !(e instanceof Event.End end && end.reason() == Event.EndReason.CRASHED)) {
                     throw new DivergenceException(divergence(e == null ? "end of recording" : EventFormat.describe(e),
@@ -408,6 +401,11 @@ public final class ReplayCursor implements AutoCloseable {
                 }
             }
             default -> throw new IllegalStateException("not a synchronous exit: " + ExitReason.name(reason));
+        }
+        // digests were taken by the recorder right after the exit was serviced: before it completes
+        for (Event e = events.peek(); e instanceof Event.Digest d && d.ordinal() == ordinal; e = events.peek()) {
+            checkDigest(d);
+            events.take();
         }
         if (completeExits && reason != ExitReason.SHUTDOWN) {
             debug.off();
