@@ -244,6 +244,12 @@ public final class TimelineView extends ViewPart {
                     return Status.OK_STATUS;
                 }
                 positionChanged();
+                for (var p : s.launch().getProcesses()) {
+                    if (p instanceof io.lore.ui.launch.ReplayProcess rp) {
+                        rp.info("lore: Timeline seek to " + target + ": now at " + when.strip()
+                                + " (a connected GDB shows it after its next step, or after 'maint flush register-cache')");
+                    }
+                }
                 return Status.OK_STATUS;
             }
         };
