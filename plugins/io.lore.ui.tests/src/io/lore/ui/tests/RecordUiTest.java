@@ -132,6 +132,13 @@ class RecordUiTest {
         RecordingsView view = Ui.show(RecordingsView.ID);
         Ui.waitUntil("the Recordings view to list the stopped recording", 30,
                 () -> view.rows().stream().anyMatch(i -> i.path().equals(file) && "stopped".equals(i.end())));
+
+        // Delete (what the view's action does after its confirmation dialog)
+        assertNull(io.lore.ui.model.RecordingsModel.get().delete(file));
+        assertFalse(Files.exists(file));
+        assertFalse(project.getFile(file.getFileName().toString()).exists(), "deleted through the workspace");
+        Ui.waitUntil("the Recordings view to drop the deleted recording", 30,
+                () -> view.rows().stream().noneMatch(i -> i.path().equals(file)));
     }
 
     @Test
