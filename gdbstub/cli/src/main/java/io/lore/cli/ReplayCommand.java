@@ -15,7 +15,7 @@ final class ReplayCommand implements Command {
 
     @Override public String name() { return "replay"; }
     @Override public String summary() { return "replay a recording exactly (and verify it)"; }
-    @Override public String usage() { return "FILE [--verify] [--serial-out FILE]"; }
+    @Override public String usage() { return "FILE [--verify] [--serial-out FILE] | FILE --gdb [HOST:]PORT"; }
 
     @Override
     public String description() {
@@ -24,7 +24,10 @@ final class ReplayCommand implements Command {
                 + "and memory are compared. The guest's serial output is rebuilt from its OUT instructions. The "
                 + "first mismatch stops the replay with a divergence report. Exit status: 0 reproduced exactly; "
                 + "1 diverged; 3 the recording was cut short or damaged and its readable prefix replayed exactly; "
-                + "2 bad input.";
+                + "2 bad input.\n\nWith --gdb, serves the replay to GDB instead (the remote protocol, on 127.0.0.1 unless "
+                + "a host is given) for one debugging session, with reverse execution: reverse-stepi/-step/-next/"
+                + "-finish/-continue, breakpoints and any number of watchpoints found backwards. Going back restores "
+                + "checkpoints of the whole machine taken as the replay moves, within --checkpoint-memory.";
     }
 
     @Override
@@ -35,12 +38,20 @@ final class ReplayCommand implements Command {
         o.addOption(Option.builder().longOpt("serial-out").hasArg().argName("FILE")
                 .desc("write the rebuilt serial output to FILE instead of stdout").build());
         o.addOption(null, "quiet", false, "print nothing but the guest's output and errors");
+        o.addOption(Option.builder().longOpt("gdb").hasArg().argName("[HOST:]PORT")
+                .desc("serve the replay to GDB on HOST:PORT (host 127.0.0.1 unless given; port 0: any free port)").build());
+        o.addOption(Option.builder().longOpt("checkpoint-memory").hasArg().argName("MiB")
+                .desc("memory for the checkpoints of the time-travel engine (default "
+                        + (io.lore.replay.travel.TimeTravel.DEFAULT_BUDGET_BYTES >> 20) + " MiB)").build());
         return o;
     }
 
     @Override
     public int run(CommandLine line) throws Exception {
         Path file = RecordingArgument.of(line);
+        if (line.hasOption("gdb")) {
+            return GdbReplay.serve(file, GdbReplay.Address.parse(line.getOptionValue("gdb")), checkpointMemory(line));
+        }
         boolean quiet = line.hasOption("quiet");
         try (RecordingReader rec = RecordingReader.open(file);
              OutputStream out = MachineOptions.serialOut(line);
@@ -52,6 +63,21 @@ final class ReplayCommand implements Command {
             Replayer.Result r = replayer.run();
             out.flush();
             return report(file, rec, r, quiet);
+        }
+    }
+
+    private static long checkpointMemory(CommandLine line) {
+        if (!line.hasOption("checkpoint-memory")) {
+            return 0;
+        }
+        try {
+            long mib = Long.parseLong(line.getOptionValue("checkpoint-memory"));
+            if (mib < 16) {
+                throw new NumberFormatException();
+            }
+            return mib << 20;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--checkpoint-memory takes a number of MiB, at least 16");
         }
     }
 

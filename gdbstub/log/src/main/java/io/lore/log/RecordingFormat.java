@@ -17,6 +17,11 @@ public final class RecordingFormat {
     public static final byte[] MAGIC = {'L', 'O', 'R', 'E', 'R', 'E', 'C', 0};
     public static final byte[] END_MAGIC = {'L', 'O', 'R', 'E', 'E', 'N', 'D', 0};
     public static final int VERSION = 1;
+    /**
+     * The recorder logs a Digest event at the first synchronous exit after each such interval
+     * of recording time (and at the end): digests are also the recording's clock marks.
+     */
+    public static final long DIGEST_INTERVAL_NANOS = 100_000_000L;
     public static final int CHUNK_MAGIC = 0x4b48434c; // "LCHK"
     public static final int FRAME_SIZE = 40;
     public static final int TRAILER_SIZE = 16;
