@@ -98,6 +98,27 @@ class RecordUiTest {
             assertEquals("complete", row.integrity());
         }
 
+        // a recording cut short (recorder killed) is listed, and said to be so; one cut inside
+        // its boot images cannot be read at all, and the view says why in one line
+        byte[] whole = Files.readAllBytes(file);
+        Path cut = file.resolveSibling("hello-cut.lore");
+        Path broken = file.resolveSibling("hello-broken.lore");
+        Files.write(cut, Arrays.copyOf(whole, whole.length - 64));
+        Files.write(broken, Arrays.copyOf(whole, whole.length * 6 / 10));
+        project.refreshLocal(org.eclipse.core.resources.IResource.DEPTH_INFINITE, null);
+        Ui.waitUntil("the Recordings view to list the cut recordings", 30,
+                () -> view.rows().stream().filter(i -> i.path().equals(cut) || i.path().equals(broken)).count() == 2);
+        RecordingInfo cutRow = view.rows().stream().filter(i -> i.path().equals(cut)).findFirst().orElseThrow();
+        try (RecordingReader r = RecordingReader.open(cut)) {
+            assertEquals(RecordingReader.State.TRUNCATED, r.state());
+            assertEquals("truncated: " + r.problem(), cutRow.integrity());
+            assertEquals(r.eventCount(), cutRow.events());
+        }
+        RecordingInfo brokenRow = view.rows().stream().filter(i -> i.path().equals(broken)).findFirst().orElseThrow();
+        String why = assertThrows(Exception.class, () -> RecordingReader.open(broken)).getMessage();
+        assertEquals("unreadable: " + why, brokenRow.integrity());
+        assertFalse(brokenRow.integrity().contains("\n"));
+
         // Verify replays it without devices
         view.verify(file).join();
         Ui.waitUntil("the verification result", 60, () -> !view.verification(file).startsWith("verifying"));

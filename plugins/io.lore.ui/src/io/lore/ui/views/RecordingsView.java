@@ -58,7 +58,7 @@ public final class RecordingsView extends ViewPart {
         column("Duration", 75, RecordingInfo::duration);
         column("Events", 75, i -> String.format("%,d", i.events()));
         column("Size", 75, RecordingInfo::size);
-        column("Integrity", 150, RecordingInfo::integrity);
+        column("Integrity", 300, RecordingInfo::integrity);
         column("Verification", 340, i -> verified.getOrDefault(i.path(), ""));
         column("Folder", 260, i -> String.valueOf(i.path().getParent()));
         viewer.setContentProvider(ArrayContentProvider.getInstance());
