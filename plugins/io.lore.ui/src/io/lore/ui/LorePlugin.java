@@ -15,6 +15,10 @@ public final class LorePlugin extends AbstractUIPlugin {
     public void start(BundleContext context) throws Exception {
         super.start(context);
         instance = this;
+        String guard = KickSignalGuard.install();
+        if (!"installed".equals(guard) && !guard.contains("already has a handler")) {
+            getLog().log(new Status(IStatus.WARNING, ID, "LoRe: " + guard + "; a vCPU kick may end the IDE", null));
+        }
     }
 
     @Override

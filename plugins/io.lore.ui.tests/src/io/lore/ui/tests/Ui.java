@@ -98,10 +98,12 @@ final class Ui {
     /** Brings the view to front, maximized, and saves a screenshot of its content. */
     static Path screenshotView(IViewPart view, Control content, String name) throws IOException {
         IWorkbenchPage page = page();
+        spin(700); // let pending activations (a console showing new output) happen first
         page.activate(view);
         page.setPartState(page.getReference(view), IWorkbenchPage.STATE_MAXIMIZED);
         try {
             spin(500);
+            page.activate(view);
             return screenshot(content, name);
         } finally {
             page.setPartState(page.getReference(view), IWorkbenchPage.STATE_RESTORED);

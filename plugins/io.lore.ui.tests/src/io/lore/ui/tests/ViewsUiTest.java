@@ -54,6 +54,14 @@ class ViewsUiTest {
     }
 
     @Test
+    void theEnginesKickSignalCannotEndTheIde() {
+        // installed when io.lore.ui starts; without it a kick can kill the IDE (KickSignalGuard)
+        assertNotNull(LorePlugin.get());
+        assertEquals("installed", io.lore.ui.KickSignalGuard.install());
+        assertTrue(io.lore.ui.KickSignalGuard.currentHandler() != 0, "signal 40 still has its default action (terminate)");
+    }
+
+    @Test
     void preferencesHaveTheirDefaultsAndAPage() {
         assertNotNull(PlatformUI.getWorkbench().getPreferenceManager().find("io.lore.ui.prefs"), "no LoRe preference page");
         var store = LorePlugin.get().getPreferenceStore();

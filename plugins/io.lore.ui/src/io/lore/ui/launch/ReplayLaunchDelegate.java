@@ -46,6 +46,7 @@ public final class ReplayLaunchDelegate extends LaunchConfigurationDelegate {
         }
         ReplaySession session = new ReplaySession(s.recording(), debug, HOST, port, launch);
         ReplayProcess process = new ReplayProcess(launch, "LoRe replay " + session.label());
+        debug.setLog(line -> process.note("lore-rsp: " + line));
         process.attach(session);
         process.info("lore: replaying " + s.recording() + "; GDB server on " + session.address());
         process.info("lore: at " + debug.when());
