@@ -38,6 +38,9 @@ class TimelineLayoutUiTest {
             assertEquals(t, l.seconds(l.x(t)), 1.0 / l.plotWidth(), "round trip of " + t);
         }
         assertEquals(0.0, l.seconds(0), "left of the plot clamps to the start");
+        TimelineLayout longer = new TimelineLayout(ENTRIES, List.of(), 2.0, 1000);
+        assertEquals(2.0, longer.endSeconds(), "the axis ends at the recording's end");
+        assertEquals(longer.x(0) + longer.plotWidth() / 2, longer.x(1.0), 1);
         assertEquals(1.0, l.seconds(5000), "right of the plot clamps to the end");
     }
 

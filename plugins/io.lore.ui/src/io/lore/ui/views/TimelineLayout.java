@@ -25,8 +25,13 @@ public final class TimelineLayout {
     private final int width;
 
     public TimelineLayout(List<TimelineEntry> entries, List<Double> checkpoints, int width) {
+        this(entries, checkpoints, 0, width);
+    }
+
+    /** {@code duration}: the recording's length in guest seconds (the axis ends there, or at the last event if later). */
+    public TimelineLayout(List<TimelineEntry> entries, List<Double> checkpoints, double duration, int width) {
         Map<String, List<TimelineEntry>> m = new LinkedHashMap<>();
-        double end = 0;
+        double end = Double.isFinite(duration) ? Math.max(0, duration) : 0;
         for (TimelineEntry e : entries) {
             m.computeIfAbsent(e.lane(), k -> new ArrayList<>()).add(e);
             end = Math.max(end, e.guestSeconds());

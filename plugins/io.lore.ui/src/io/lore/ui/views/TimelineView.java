@@ -42,6 +42,7 @@ public final class TimelineView extends ViewPart {
     private volatile List<TimelineEntry> entries = List.of();
     private volatile List<Double> checkpoints = List.of();
     private volatile double nowSeconds = Double.NaN;
+    private volatile double duration;
     private volatile String when = "";
     private volatile Job lastSeek;
     private final Runnable onSessions = () -> asyncExec(this::follow);
@@ -87,6 +88,7 @@ public final class TimelineView extends ViewPart {
         entries = List.of();
         checkpoints = List.of();
         nowSeconds = Double.NaN;
+        duration = 0;
         when = "";
         if (next == null) {
             header.setText(NO_REPLAY);
@@ -99,9 +101,11 @@ public final class TimelineView extends ViewPart {
             protected IStatus run(IProgressMonitor monitor) {
                 DebugSession d = next.debug();
                 List<TimelineEntry> list = d.timeline();
+                double length = d.durationSeconds();
                 if (session != next) {
                     return Status.OK_STATUS;
                 }
+                duration = length;
                 entries = list;
                 d.addPositionListener(onMove);
                 positionChanged();
@@ -148,7 +152,7 @@ public final class TimelineView extends ViewPart {
     /** The layout for the canvas' current size. */
     public TimelineLayout layout() {
         Point size = canvas.getSize();
-        return new TimelineLayout(entries, checkpoints, size.x);
+        return new TimelineLayout(entries, checkpoints, duration, size.x);
     }
 
     private void paint(GC gc) {
