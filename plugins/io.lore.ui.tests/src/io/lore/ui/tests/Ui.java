@@ -115,15 +115,25 @@ final class Ui {
     static Path screenshot(Control control, String name) throws IOException {
         spin(300);
         Display d = control.getDisplay();
-        Rectangle r = d.map(control.getParent(), null, control.getBounds());
-        Rectangle screen = d.getBounds();
-        r = r.intersection(screen);
-        Image image = new Image(d, r.width, r.height);
-        GC gc = new GC(d);
+        Rectangle size = control.getBounds();
+        Image image = new Image(d, Math.max(1, size.width), Math.max(1, size.height));
+        GC gc = new GC(image);
+        boolean printed;
         try {
-            gc.copyArea(image, r.x, r.y);
+            printed = control.print(gc); // renders the control itself, whatever covers it on screen
         } finally {
             gc.dispose();
+        }
+        if (!printed) { // fall back to what the screen shows there
+            image.dispose();
+            Rectangle r = d.map(control.getParent(), null, control.getBounds()).intersection(d.getBounds());
+            image = new Image(d, r.width, r.height);
+            GC screen = new GC(d);
+            try {
+                screen.copyArea(image, r.x, r.y);
+            } finally {
+                screen.dispose();
+            }
         }
         Path dir = Path.of(System.getProperty("lore.screenshots", "target/screenshots"));
         Files.createDirectories(dir);

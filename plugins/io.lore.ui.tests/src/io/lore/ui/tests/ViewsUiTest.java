@@ -111,7 +111,7 @@ class ViewsUiTest {
             tab.initializeFrom(wc);
             assertTrue(tab.isValid(wc), tab.getErrorMessage());
             assertNull(tab.getErrorMessage());
-            Path shot = Ui.screenshot(shell, "record-tab");
+            Path shot = Ui.screenshot(tab.getControl(), "record-tab");
             assertTrue(Files.size(shot) > 0);
         } finally {
             tab.dispose();
