@@ -158,11 +158,27 @@ class ReplayUiTest {
             timeline.lastSeek().join();
             Position after = s.debug().position();
             assertNotEquals(before, after, "the seek did not move the replay");
+            assertEquals(target.exit(), after.exit(), "the seek must land at the event's exit");
+            assertTrue(s.debug().when().contains("event " + (target.eventIndex() + 1) + " of")
+                    || s.debug().when().contains("event " + target.eventIndex() + " of"), s.debug().when());
             assertEquals(s.debug().when().strip(), gdb.console("monitor when").strip(), "gdb sees the seek through monitor when");
             Ui.waitUntil("the Timeline marker to move to the seek target", 20,
                     () -> Math.abs(timeline.markerSeconds() - s.debug().guestSeconds()) < 1e-9
                             && timeline.headerText().contains(s.debug().when().strip()));
             Ui.screenshotView(timeline, timeline.canvas().getParent(), "timeline-view");
+
+            // GDB sees where the seek went once its register cache is flushed, and can go back from there
+            gdb.console("maint flush register-cache");
+            long seekPc = pc(gdb);
+            gdb.run("-interpreter-exec console \"stepi 1\"");
+            gdb.run("-interpreter-exec console \"reverse-stepi 1\"");
+            assertEquals(seekPc, pc(gdb));
+            assertEquals(after, s.debug().position());
+            // reverse-continue with no breakpoint runs back to the start of the recording
+            java.util.List<String> rc = gdb.run("-interpreter-exec console reverse-continue");
+            assertTrue(String.join("\n", rc).contains("No more reverse-execution history"), gdb.transcript());
+            assertEquals(start, s.debug().position());
+            Ui.waitUntil("the Timeline to follow back to the start", 20, () -> timeline.markerSeconds() == 0.0);
         }
 
         process.terminate();
