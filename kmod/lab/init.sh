@@ -59,9 +59,13 @@ if [ "$(arg lore.java)" != 0 ]; then
   ROOT=$(arg lore.root)
   if mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 hostroot /host; then
     ok host_root_over_9p
-    for d in proc sys dev tmp; do mount --bind "/$d" "/host/$d"; done
+    mount -t proc proc /host/proc && mount -t sysfs sysfs /host/sys && mount -t devtmpfs devtmpfs /host/dev &&
+      mount -t tmpfs tmpfs /host/tmp && ok chroot_filesystems || fail chroot_filesystems "mount failed"
     echo "# java tests start uptime $(up)"
-    chroot /host /bin/sh -s "$ROOT" </lab/java-tests.sh
+    chroot /host /bin/sh -s "$ROOT" kernel </lab/java-tests.sh
+    rmmod lore
+    chroot /host /bin/sh -s "$ROOT" user </lab/java-tests.sh
+    insmod /mods/lore.ko
     echo "# java tests end uptime $(up)"
   else
     fail host_root_over_9p "mount failed"

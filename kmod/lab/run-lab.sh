@@ -14,6 +14,6 @@ exec timeout -k 5 "${LAB_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg -cpu max -
   -nographic -no-reboot -monitor none -serial stdio -display none \
   -kernel "/boot/vmlinuz-$KVER" -initrd "$OUT/initramfs.cpio.gz" \
   -append "console=ttyS0 quiet loglevel=1 panic=-1 lore.root=$ROOT $EXTRA" \
-  -fsdev local,id=hostroot,path=/,security_model=none,readonly=on \
+  -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
   -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 -net none

@@ -106,6 +106,9 @@ final class EventsCommand implements Command {
         } else if (e instanceof Event.End x) {
             m.put("reason", x.reason().name().toLowerCase());
             m.put("status", x.status());
+        } else if (e instanceof Event.Tsc t) {
+            m.put("rip", t.rip());
+            m.put("value", t.value());
         }
         return m;
     }

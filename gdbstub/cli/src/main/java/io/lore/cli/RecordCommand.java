@@ -1,6 +1,7 @@
 package io.lore.cli;
 
 import io.lore.log.Codec;
+import io.lore.log.RecordingHeader;
 import io.lore.machine.MachineConfig;
 import io.lore.replay.RecordSession;
 import java.io.OutputStream;
@@ -69,8 +70,11 @@ final class RecordCommand implements Command {
         }
         if (!quiet) {
             System.err.printf("lore: interrupts between exits positioned by %s (%s)%n", r.positioning(), r.positioningNote());
-            System.err.println("lore: note: without lore.ko, RDTSC is not intercepted: a guest that reads the TSC "
-                    + "diverges on replay (the replay detects and reports it)");
+            System.err.printf("lore: capture: %s (%s)%n", r.capture(), r.captureNote());
+            if (!RecordingHeader.CAPTURE_KERNEL.equals(r.capture())) {
+                System.err.println("lore: note: without lore.ko, RDTSC is not intercepted: a guest that reads the TSC "
+                        + "diverges on replay (the replay detects and reports it)");
+            }
         }
         if (r.failure() != null) {
             return Main.error(r.failure(), 1);

@@ -58,6 +58,15 @@ public sealed interface Event {
         public EventKind kind() { return EventKind.END; }
     }
 
+    /**
+     * The guest executed RDTSC between exit {@code ordinal} and the next one, at {@code rip},
+     * and read {@code value}. Logged only with kernel-assisted capture (lore.ko intercepts
+     * RDTSC); replay hands the values back in order, and they are not exits of their own.
+     */
+    record Tsc(long ordinal, long value, long rip) implements Event {
+        public EventKind kind() { return EventKind.TSC; }
+    }
+
     enum EndReason {
         DEBUG_EXIT, HALTED, CRASHED, TIME_LIMIT, STOPPED
     }

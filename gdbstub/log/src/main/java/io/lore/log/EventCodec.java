@@ -52,6 +52,8 @@ public final class EventCodec {
                 head(out, e, 0, delta).u64(d.cpuHash()).u64(d.memoryHash());
             } else if (e instanceof Event.End x) {
                 head(out, e, 0, delta).u8(x.reason().ordinal()).varint(x.status() & 0xffffffffL);
+            } else if (e instanceof Event.Tsc t) {
+                head(out, e, 0, delta).varint(t.value()).varint(t.rip());
             }
         }
 
@@ -117,6 +119,7 @@ public final class EventCodec {
                         }
                         yield new Event.End(ordinal, reasons[r], (int) varint());
                     }
+                    case TSC -> new Event.Tsc(ordinal, varint(), varint());
                 };
             } catch (BufferUnderflowException e) {
                 throw new RecordingFormatException("event cut off at the end of its chunk");

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Event kinds with their stable codes in the file format (never renumber). */
 public enum EventKind {
-    PIO_IN(1), PIO_OUT(2), MMIO_READ(3), MMIO_WRITE(4), HALT(5), INTERRUPT(6), SERIAL_INPUT(7), DIGEST(8), END(9);
+    PIO_IN(1), PIO_OUT(2), MMIO_READ(3), MMIO_WRITE(4), HALT(5), INTERRUPT(6), SERIAL_INPUT(7), DIGEST(8), END(9), TSC(10);
 
     public final int code;
 

@@ -53,7 +53,12 @@ final class RecordingFiles {
 
     /** Writes {@code events} in chunks of {@code perChunk}, optionally without the footer. */
     static void write(Path file, Codec codec, List<Event> events, int perChunk, boolean finish, byte[] kernel) throws IOException {
-        try (RecordingWriter w = RecordingWriter.create(file, header(codec), kernel, new byte[] {9, 8, 7})) {
+        write(file, header(codec), events, perChunk, finish, kernel);
+    }
+
+    static void write(Path file, RecordingHeader header, List<Event> events, int perChunk, boolean finish, byte[] kernel)
+            throws IOException {
+        try (RecordingWriter w = RecordingWriter.create(file, header, kernel, new byte[] {9, 8, 7})) {
             Map<EventKind, Long> counts = new EnumMap<>(EventKind.class);
             int i = 0;
             long base = 0;

@@ -25,6 +25,8 @@ public final class EventFormat {
             return at + String.format("cpu %016x memory %016x", d.cpuHash(), d.memoryHash());
         } else if (e instanceof Event.End x) {
             return at + x.reason().name().toLowerCase() + " status " + x.status();
+        } else if (e instanceof Event.Tsc t) {
+            return at + String.format("rip 0x%x -> 0x%x", t.rip(), t.value());
         }
         return at.trim();
     }

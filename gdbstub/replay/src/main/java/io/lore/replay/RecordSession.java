@@ -1,5 +1,7 @@
 package io.lore.replay;
 
+import io.lore.kmod.KernelCapture;
+import io.lore.kmod.LoreAbi;
 import io.lore.log.Codec;
 import io.lore.log.RecordingHeader;
 import io.lore.log.RecordingSummary;
@@ -28,7 +30,7 @@ public final class RecordSession {
 
     /** How the recording ended and what it holds. */
     public record Result(RunResult run, Path file, long events, long bytes, long exits, long deferredInjections,
-            String failure, String positioning, String positioningNote) {}
+            String failure, String positioning, String positioningNote, String capture, String captureNote) {}
 
     private final MachineConfig config;
     private final Path out;
@@ -65,47 +67,63 @@ public final class RecordSession {
         byte[] initrd = config.initrd() == null ? null : Machine.readImage(config.initrd(), "initrd");
         try (Machine machine = Machine.boot(config, kernel, initrd);
              BranchCounting counting = BranchCounting.openOnCurrentThread()) {
-            RecordingHeader header = new RecordingHeader("LoRe " + Version.get(), System.currentTimeMillis(),
-                    config.memoryMiB(), config.cmdline(), config.kernel().getFileName().toString(),
-                    config.initrd() == null ? "" : config.initrd().getFileName().toString(),
-                    counting.positioning(), RecordingHeader.CAPTURE_USER_SPACE, codec, hostName(),
-                    CpuidConversion.toHeader(machine.cpuid()));
-            try (RecordingWriter w = RecordingWriter.create(out, header, kernel, initrd)) {
-                writer = w;
-                PcPlatform pc = new PcPlatform(Clock.HOST, machine.memory().size(), serialOut, serialIn);
-                EventRing ring = new EventRing(1 << 16);
-                Recorder recorder = new Recorder(pc, ring, machine);
-                pc.onSerialInput(recorder::serialInput);
-                counting.counter().ifPresent(recorder::useBranchCounter);
-                LogWriterThread logWriter = new LogWriterThread(ring, w);
-                long limit = config.timeLimit() == null ? 0 : config.timeLimit().toNanos();
-                VcpuLoop l = new VcpuLoop(machine.vcpu(), recorder, Clock.HOST, limit, new CrashReporter(machine.vcpu(), machine.memory()));
-                l.setObserver(recorder);
-                loop = l;
-                startNanos = System.nanoTime();
-                logWriter.start();
-                pc.startInput(l::wake);
-                Thread watchdog = watchWriter(logWriter, l);
-                RunResult result = l.runToEnd();
-                watchdog.interrupt();
-                recorder.end(result);
-                String failure = null;
-                try {
-                    var counts = logWriter.close();
-                    w.finish(new RecordingSummary(result.nanos(), recorder.ordinal(), w.eventsWritten(), counts,
-                            recorder.lastCpuHash(), recorder.lastMemoryHash(),
-                            io.lore.log.Event.EndReason.valueOf(result.outcome().name()), result.exitStatus(),
-                            recorder.serialBytes()));
-                } catch (IOException e) {
-                    failure = "writing the recording failed: " + e.getMessage() + "; the file is readable up to event "
-                            + w.eventsWritten();
-                }
-                if (logWriter.failure() != null && failure == null) {
-                    failure = "writing the recording failed: " + logWriter.failure().getMessage();
-                }
-                return new Result(result, out, w.eventsWritten(), w.bytesWritten(), recorder.ordinal(),
-                        recorder.deferredInjections(), failure, counting.positioning(), counting.note());
+            // lore.ko when it is loaded: RDTSC becomes replayable; else everything is captured here
+            KernelCapture.Attempt kc = KernelCapture.attach(machine.vm().fd(), LoreAbi.MODE_RECORD);
+            try (KernelCapture unused = kc.capture()) {
+                return record(machine, counting, kc, kernel, initrd, serialOut, serialIn);
             }
+        }
+    }
+
+    private Result record(Machine machine, BranchCounting counting, KernelCapture.Attempt kc, byte[] kernel,
+            byte[] initrd, OutputStream serialOut, InputStream serialIn) throws IOException {
+        String capture = kc.capture() != null ? RecordingHeader.CAPTURE_KERNEL : RecordingHeader.CAPTURE_USER_SPACE;
+        RecordingHeader header = new RecordingHeader("LoRe " + Version.get(), System.currentTimeMillis(),
+                config.memoryMiB(), config.cmdline(), config.kernel().getFileName().toString(),
+                config.initrd() == null ? "" : config.initrd().getFileName().toString(),
+                counting.positioning(), capture, codec, hostName(),
+                CpuidConversion.toHeader(machine.cpuid()));
+        try (RecordingWriter w = RecordingWriter.create(out, header, kernel, initrd)) {
+            writer = w;
+            PcPlatform pc = new PcPlatform(Clock.HOST, machine.memory().size(), serialOut, serialIn);
+            EventRing ring = new EventRing(1 << 16);
+            Recorder recorder = new Recorder(pc, ring, machine);
+            KernelRecording kernelRecording = kc.capture() == null ? null : new KernelRecording(kc.capture(), ring);
+            recorder.useKernelCapture(kernelRecording);
+            pc.onSerialInput(recorder::serialInput);
+            counting.counter().ifPresent(recorder::useBranchCounter);
+            LogWriterThread logWriter = new LogWriterThread(ring, w);
+            long limit = config.timeLimit() == null ? 0 : config.timeLimit().toNanos();
+            VcpuLoop l = new VcpuLoop(machine.vcpu(), recorder, Clock.HOST, limit, new CrashReporter(machine.vcpu(), machine.memory()));
+            l.setObserver(recorder);
+            loop = l;
+            startNanos = System.nanoTime();
+            logWriter.start();
+            pc.startInput(l::wake);
+            Thread watchdog = watchWriter(logWriter, l);
+            RunResult result = l.runToEnd();
+            watchdog.interrupt();
+            recorder.end(result);
+            String failure = null;
+            try {
+                var counts = logWriter.close();
+                w.finish(new RecordingSummary(result.nanos(), recorder.ordinal(), w.eventsWritten(), counts,
+                        recorder.lastCpuHash(), recorder.lastMemoryHash(),
+                        io.lore.log.Event.EndReason.valueOf(result.outcome().name()), result.exitStatus(),
+                        recorder.serialBytes()));
+            } catch (IOException e) {
+                failure = "writing the recording failed: " + e.getMessage() + "; the file is readable up to event "
+                        + w.eventsWritten();
+            }
+            if (logWriter.failure() != null && failure == null) {
+                failure = "writing the recording failed: " + logWriter.failure().getMessage();
+            }
+            if (kernelRecording != null && failure == null) {
+                failure = kernelRecording.loss();
+            }
+            return new Result(result, out, w.eventsWritten(), w.bytesWritten(), recorder.ordinal(),
+                    recorder.deferredInjections(), failure, counting.positioning(), counting.note(), capture,
+                    kernelRecording == null ? kc.note() : kc.note() + "; " + kernelRecording.tscEvents() + " RDTSC values logged");
         }
     }
 

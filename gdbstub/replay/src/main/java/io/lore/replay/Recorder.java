@@ -32,6 +32,7 @@ final class Recorder implements Platform, LoopObserver {
     private long lastCpuHash, lastMemoryHash;
     private io.lore.replay.pmu.GuestBranchCounter branches; // null without a PMU
     private final SerialTap serial = new SerialTap(null); // counts console bytes for the summary
+    private KernelRecording kernel; // null with user-space capture
 
     Recorder(Platform live, EventRing ring, Machine machine) {
         this.live = live;
@@ -53,6 +54,11 @@ final class Recorder implements Platform, LoopObserver {
         this.branches = counter;
     }
 
+    /** Kernel-assisted capture: what lore.ko logged in the kernel joins the log at each exit. */
+    void useKernelCapture(KernelRecording kernel) {
+        this.kernel = kernel;
+    }
+
     long ordinal() { return ordinal; }
     long serialBytes() { return serial.bytes(); }
     long deferredInjections() { return deferredInjections; }
@@ -61,6 +67,9 @@ final class Recorder implements Platform, LoopObserver {
 
     @Override
     public void onExit(int reason) {
+        if (kernel != null) {
+            kernel.drain(ordinal); // it happened since the last exit
+        }
         atSyncExit = isSynchronous(reason);
         if (atSyncExit) {
             ordinal++;

@@ -33,6 +33,8 @@ public final class Replayer implements AutoCloseable {
 
     private final RecordingReader recording;
     private final ReplayCursor cursor;
+    /** The recording's RDTSC values fed to lore.ko; null when it has none. */
+    private final TscReplay tsc;
     private volatile boolean stalled;
     private long stallNanos = DEFAULT_STALL_NANOS;
 
@@ -42,6 +44,12 @@ public final class Replayer implements AutoCloseable {
     public Replayer(RecordingReader recording, OutputStream serialOut) {
         this.recording = recording;
         this.cursor = new ReplayCursor(recording, serialOut);
+        try {
+            this.tsc = TscReplay.attachIfNeeded(cursor.machine(), recording, cursor::requestStop);
+        } catch (RuntimeException e) {
+            cursor.close();
+            throw e;
+        }
     }
 
     public Machine machine() {
@@ -69,6 +77,11 @@ public final class Replayer implements AutoCloseable {
         }
         try {
             ReplayCursor.Stop stop = cursor.run(ReplayCursor.TO_END);
+            if (tsc != null && tsc.overrun()) {
+                Event next = cursor.nextEvent();
+                return result(Outcome.DIVERGED, cursor.divergence(next == null ? "end of recording" : EventFormat.describe(next),
+                        "the guest read the TSC more often than the " + tsc.recorded() + " times recorded"), start);
+            }
             if (stop == ReplayCursor.Stop.STOPPED) {
                 if (stalled) {
                     Event next = cursor.nextEvent();
@@ -79,6 +92,10 @@ public final class Replayer implements AutoCloseable {
                 return result(Outcome.STOPPED, null, start);
             }
             boolean complete = cursor.nextEvent() instanceof Event.End || recording.state() == RecordingReader.State.COMPLETE;
+            String tscMismatch = tsc == null ? null : tsc.verify();
+            if (complete && tscMismatch != null) {
+                return result(Outcome.DIVERGED, cursor.divergence("the recorded RDTSC values", tscMismatch), start);
+            }
             return result(complete ? Outcome.VERIFIED : Outcome.PREFIX_VERIFIED, null, start);
         } catch (ReplayCursor.DivergenceException d) {
             return result(Outcome.DIVERGED, d.divergence(), start);
@@ -125,6 +142,9 @@ public final class Replayer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tsc != null) {
+            tsc.close();
+        }
         cursor.close();
     }
 }

@@ -51,6 +51,7 @@ final class RingRecords {
             case SERIAL_INPUT: return new Event.SerialInput(ordinal, field & 0xff);
             case DIGEST: return new Event.Digest(ordinal, r[2], r[3]);
             case END: return new Event.End(ordinal, Event.EndReason.values()[field], (int) r[2]);
+            case TSC: return new Event.Tsc(ordinal, r[2], r[3]);
             case INTERRUPT: {
                 StatePoint at = null;
                 if ((flags & FLAG_STATE_POINT) != 0) {
