@@ -17,7 +17,7 @@ final class MonitorCommands {
         table.put("when", new Command("", "where the replay is: position, exit, event index, guest time",
                 a -> session.when()));
         table.put("seek", new Command("POSITION | event N | exit N | time SECONDS",
-                "move the replay there (then `flushregs` or `stepi` so GDB rereads the registers)",
+                "move the replay there (then `maintenance flush register-cache` so GDB rereads the registers)",
                 a -> {
                     session.seek(a);
                     return session.when();

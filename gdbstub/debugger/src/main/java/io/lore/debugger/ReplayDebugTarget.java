@@ -146,6 +146,10 @@ final class ReplayDebugTarget implements DebugTarget {
                 breakpointTypes.put(address, type);
                 return true;
             }
+            String refusal = travel.watchRefusal(access(type), address, length);
+            if (refusal != null) {
+                throw new IllegalArgumentException(refusal); // an error reply that GDB shows
+            }
             return travel.addWatchpoint(access(type), address, length);
         });
     }

@@ -341,6 +341,16 @@ public final class ReplayCursor implements AutoCloseable {
             if (reason == ExitReason.INTR) {
                 continue; // a kick: the loop top sees a stop request
             }
+            if (reason == ExitReason.INTERNAL_ERROR && tracker.slots().anyTrapped()) {
+                // KVM cannot emulate this instruction against a trapped page (an IRET whose
+                // stack is there): run just it with every page mapped
+                stepUntrapped();
+                Stop s = onDebugExit(goal, target, oneStep, DR6_BS);
+                if (s != null) {
+                    return s;
+                }
+                continue;
+            }
             if (reason == ExitReason.MMIO && tracker.slots().isTrapped(run.mmioAddress())) {
                 boolean stepping = debug.stepping();
                 if (onTrap(goal)) {
@@ -450,8 +460,7 @@ public final class ReplayCursor implements AutoCloseable {
     private Stop enterHandler(Goal goal, long handler, boolean oneStep) {
         atAnchor = false;
         if (handler >= 0) {
-            debug.planHandlerEntry(handler, goal);
-            int reason = vcpu.run();
+            int reason = runUntrapped(() -> debug.planHandlerEntry(handler, goal));
             if (reason == ExitReason.DEBUG && rip() == handler) {
                 leaveArrival = true;
                 if (debug.isUserBreakpoint(handler)) {
@@ -494,6 +503,40 @@ public final class ReplayCursor implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** One instruction with all of RAM mapped (accesses to watched memory in it are not seen). */
+    private void stepUntrapped() {
+        int reason = runUntrapped(() -> {
+            debug.invalidate();
+            vcpu.setGuestDebug(KvmVcpu.GUESTDBG_ENABLE | KvmVcpu.GUESTDBG_SINGLESTEP, null);
+        });
+        if (reason != ExitReason.DEBUG) {
+            throw new DivergenceException(divergence("one instruction at 0x" + Long.toHexString(rip())
+                    + " with watched pages mapped", "VM exit " + ExitReason.name(reason)));
+        }
+        steps++;
+    }
+
+    /**
+     * One KVM_RUN, planned by {@code plan}, with every page of RAM mapped: for what KVM does
+     * itself and cannot do against a trapped page (deliver an event onto a stack there, IRET
+     * from it, read descriptor tables).
+     */
+    private int runUntrapped(Runnable plan) {
+        if (!tracker.slots().anyTrapped()) {
+            plan.run();
+            return vcpu.run();
+        }
+        java.util.SortedSet<Integer> holes = new java.util.TreeSet<>(tracker.slots().holes());
+        java.util.SortedSet<Integer> readOnly = new java.util.TreeSet<>(tracker.slots().readOnlyPages());
+        tracker.setTrapped(new java.util.TreeSet<>(), new java.util.TreeSet<>());
+        try {
+            plan.run();
+            return vcpu.run();
+        } finally {
+            tracker.setTrapped(holes, readOnly);
+        }
     }
 
     /**

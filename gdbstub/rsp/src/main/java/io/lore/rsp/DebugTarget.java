@@ -20,7 +20,10 @@ public interface DebugTarget {
         return "the target is read-only";
     }
 
-    /** Inserts a breakpoint or watchpoint; false if this kind is not supported. */
+    /**
+     * Inserts a breakpoint or watchpoint; false if this kind is not supported. Throws (an
+     * unchecked exception with a message for the user) if this one cannot be inserted.
+     */
     boolean insertBreakpoint(BreakpointType type, long address, int length);
 
     boolean removeBreakpoint(BreakpointType type, long address, int length);

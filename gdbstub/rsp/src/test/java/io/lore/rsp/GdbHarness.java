@@ -16,12 +16,12 @@ import java.util.concurrent.TimeUnit;
  * {@code check(...)} and the run fails with exit status 3 and a LORE-TEST-FAIL line. Bounded by a
  * timeout: GDB is killed if it overruns.
  */
-final class GdbHarness {
-    static final String GDB = System.getProperty("lore.gdb", "/usr/bin/gdb");
+public final class GdbHarness {
+    public static final String GDB = System.getProperty("lore.gdb", "/usr/bin/gdb");
     static final String OK = "LORE-TEST-OK";
 
-    record Result(int exitCode, String output, long millis) {
-        boolean passed() {
+    public record Result(int exitCode, String output, long millis) {
+        public boolean passed() {
             return exitCode == 0 && output.contains(OK) && !output.contains("LORE-TEST-FAIL");
         }
     }
@@ -91,13 +91,20 @@ final class GdbHarness {
 
     private GdbHarness() {}
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(Path.of(GDB));
     }
 
     /** Runs the body after connecting to 127.0.0.1:port. */
     static Result run(Path dir, int port, String body, Duration timeout) throws IOException, InterruptedException {
         return run(dir, port, "run(\"target remote 127.0.0.1:%d\" % PORT)\n" + body, timeout, true);
+    }
+
+    /** Runs the body, connected to 127.0.0.1:port, with GDB given {@code symbols} (an ELF with debug info). */
+    public static Result run(Path dir, int port, String body, Duration timeout, Path symbols)
+            throws IOException, InterruptedException {
+        Process p = start(dir, port, "run(\"target remote 127.0.0.1:%d\" % PORT)\n" + body, true, symbols.toString());
+        return finish(p, timeout);
     }
 
     /** Runs the body as is (it may connect itself); {@code wrap}: report unexpected exceptions as failures. */
@@ -107,7 +114,7 @@ final class GdbHarness {
         return finish(p, timeout);
     }
 
-    static Process start(Path dir, int port, String body, boolean wrap) throws IOException {
+    static Process start(Path dir, int port, String body, boolean wrap, String... gdbArgs) throws IOException {
         StringBuilder script = new StringBuilder(String.format(PRELUDE, port));
         if (wrap) {
             script.append("try:\n");
@@ -121,7 +128,10 @@ final class GdbHarness {
         }
         Path file = Files.createTempFile(dir, "gdb-test-", ".py");
         Files.writeString(file, script.toString());
-        ProcessBuilder pb = new ProcessBuilder(List.of(GDB, "-batch", "-nx", "-x", file.toString()));
+        List<String> cmd = new java.util.ArrayList<>(List.of(GDB, "-batch", "-nx"));
+        cmd.addAll(List.of(gdbArgs));
+        cmd.addAll(List.of("-x", file.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectErrorStream(true);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("TERM", "dumb");
@@ -130,7 +140,7 @@ final class GdbHarness {
         return pb.start();
     }
 
-    static Result finish(Process p, Duration timeout) throws InterruptedException {
+    public static Result finish(Process p, Duration timeout) throws InterruptedException {
         long t0 = System.nanoTime();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread pump = new Thread(() -> {

@@ -52,6 +52,19 @@ public final class RamSlots {
         return holes.contains(p) || readOnly.contains(p);
     }
 
+    /** Whether any page is trapped now. */
+    public boolean anyTrapped() {
+        return !holes.isEmpty() || !readOnly.isEmpty();
+    }
+
+    public SortedSet<Integer> holes() {
+        return java.util.Collections.unmodifiableSortedSet(holes);
+    }
+
+    public SortedSet<Integer> readOnlyPages() {
+        return java.util.Collections.unmodifiableSortedSet(readOnly);
+    }
+
     /** KVM's dirty log of every slot, as one bitmap over all of RAM (clears KVM's logs). */
     long[] readDirtyLog() {
         long[] all = new long[PageBitmap.words(pages)];

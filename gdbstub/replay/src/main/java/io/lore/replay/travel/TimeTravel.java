@@ -91,6 +91,44 @@ public final class TimeTravel implements AutoCloseable {
      * not mapped. Guest accesses to the pages holding it exit from now on.
      */
     public boolean addWatchpoint(StopSet.Access access, long address, int length) {
+        return watchRefusal(access, address, length) == null && addWatchpointUnchecked(access, address, length);
+    }
+
+    /**
+     * Why a watchpoint cannot be set, or null. A read or access watchpoint takes its page out of
+     * guest RAM, which KVM itself then cannot read: not on a page holding the guest's interrupt
+     * or descriptor tables (every interrupt reads them).
+     */
+    public String watchRefusal(StopSet.Access access, long address, int length) {
+        io.lore.machine.Machine m = cursor.machine();
+        Sregs s = m.vcpu().getSregs();
+        for (long a = address & ~0xfffL; a < address + length; a += 0x1000) {
+            long pa = PageWalker.translate(m.memory(), s, a);
+            if (pa < 0) {
+                return String.format("0x%x is not mapped in the guest's page tables", Math.max(a, address));
+            }
+            if (access != StopSet.Access.WRITE) {
+                long page = pa >>> 12;
+                if (overlaps(m, s, s.idtBase, s.idtLimit, page) || overlaps(m, s, s.gdtBase, s.gdtLimit, page)
+                        || overlaps(m, s, s.tr.base, s.tr.limit, page)) {
+                    return String.format("0x%x shares a page with the guest's IDT, GDT or TSS: a read watchpoint "
+                            + "there would stop interrupts (a write watchpoint works)", Math.max(a, address));
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean overlaps(io.lore.machine.Machine m, Sregs s, long base, long limit, long page) {
+        for (long a = base & ~0xfffL; a <= base + limit; a += 0x1000) {
+            if (PageWalker.translate(m.memory(), s, a) >>> 12 == page) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean addWatchpointUnchecked(StopSet.Access access, long address, int length) {
         io.lore.machine.Machine m = cursor.machine();
         Sregs s = m.vcpu().getSregs();
         boolean added = stops.addWatchpoint(access, address, length, va -> PageWalker.translate(m.memory(), s, va));

@@ -1,0 +1,27 @@
+# guest: spin.elf
+# Software and hardware breakpoints in both directions, and both ends of the recording.
+run("break pit_tick_handler")
+ticks = []
+for i in range(3):
+    run("continue")
+    check(gdb.selected_frame().name() == "pit_tick_handler", "forward to hit %d" % i)
+    ticks.append(int(gdb.parse_and_eval("pit_ticks")))
+check(ticks[0] < ticks[1] < ticks[2], "three different hits: %s" % ticks)
+run("reverse-continue")
+check(int(gdb.parse_and_eval("pit_ticks")) == ticks[1], "reverse-continue: the previous hit")
+run("delete")
+run("hbreak pic_eoi")
+run("reverse-continue")
+check(gdb.selected_frame().name() == "pic_eoi", "hardware breakpoint found backwards")
+check(int(gdb.parse_and_eval("pit_ticks")) == ticks[0] + 1, "in the EOI of the first hit's tick")
+run("delete")
+run("reverse-continue")
+check(pc() == 0x100000, "back at the first instruction: 0x%x" % pc())
+check(run("monitor when").startswith("position 0:"), "at position 0 (replaylog:begin)")
+run("reverse-stepi")
+check(pc() == 0x100000 and run("monitor when").startswith("position 0:"), "cannot step before the start")
+run("continue")
+check(gdb.selected_frame().name() == "lore_exit", "at the end: %s" % gdb.selected_frame().name())
+end = run("monitor when")
+run("stepi")
+check(run("monitor when") == end, "cannot step past the end")
