@@ -86,11 +86,15 @@ final class DemoCommand implements Command {
             return 1;
         }
 
-        System.out.printf("%n[3/3] debug it backwards%n");
+        System.out.printf("%n[3/3] find the bug backwards%n");
+        System.out.println("      the guest's checker caught a corrupted ring_ctl.magic (exit status 7): who wrote it?");
+        System.out.printf("      in one terminal:  ./lore replay %s --gdb 1234%n", recording);
+        System.out.printf("      in another:       gdb %s -ex 'target remote :1234' -ex continue \\%n", kernel);
+        System.out.println("                          -ex 'watch -l ring_ctl.magic' -ex reverse-continue -ex bt");
+        System.out.println("      GDB stops in stats_note_record, just before kind_count[r->kind]++ writes past the array;");
+        System.out.println("      reverse-stepi, reverse-next, reverse-finish and `monitor help` take it from there.");
         System.out.printf("      inspect the recording:  ./lore info %s   ./lore events %s --kind interrupt --limit 10%n",
                 recording, recording);
-        System.out.printf("      replay it again:        ./lore replay %s%n", recording);
-        System.out.println("      reverse debugging with GDB ('lore replay --gdb') is the next milestone; see README.md.");
         return 0;
     }
 
