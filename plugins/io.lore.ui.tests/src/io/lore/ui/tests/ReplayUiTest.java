@@ -151,16 +151,16 @@ class ReplayUiTest {
             click.y = layout.laneTop(lane) + TimelineLayout.LANE_HEIGHT / 2;
             click.button = 1;
             click.count = 2;
-            assertEquals("event " + layout.nearest(target.lane(), click.x, 3).eventIndex(), layout.seekTarget(click.x, click.y));
+            // many events share a pixel: the seek goes to the first one drawn there
+            TimelineEntry chosen = layout.nearest(target.lane(), click.x, 3);
+            assertEquals("event " + chosen.eventIndex(), layout.seekTarget(click.x, click.y));
             Position before = s.debug().position();
             timeline.canvas().notifyListeners(SWT.MouseDoubleClick, click);
             assertNotNull(timeline.lastSeek(), "the double-click did not seek");
             timeline.lastSeek().join();
             Position after = s.debug().position();
             assertNotEquals(before, after, "the seek did not move the replay");
-            assertEquals(target.exit(), after.exit(), "the seek must land at the event's exit");
-            assertTrue(s.debug().when().contains("event " + (target.eventIndex() + 1) + " of")
-                    || s.debug().when().contains("event " + target.eventIndex() + " of"), s.debug().when());
+            assertEquals(chosen.exit(), after.exit(), "the seek must land at the event's exit");
             assertEquals(s.debug().when().strip(), gdb.console("monitor when").strip(), "gdb sees the seek through monitor when");
             Ui.waitUntil("the Timeline marker to move to the seek target", 20,
                     () -> Math.abs(timeline.markerSeconds() - s.debug().guestSeconds()) < 1e-9
@@ -185,6 +185,77 @@ class ReplayUiTest {
         Ui.waitUntil("the replay to stop", 20, process::isTerminated);
         assertFalse(ReplaySessions.get().all().contains(s));
         Ui.waitUntil("the Timeline to show no replay", 10, () -> timeline.session() == null);
+    }
+
+    private static final Pattern FRAME = Pattern.compile("frame=\\{.*?func=\"([^\"]+)\".*?line=\"(\\d+)\"");
+
+    /** The function and line of the last *stopped record. */
+    private static String where(List<String> out) {
+        for (int i = out.size() - 1; i >= 0; i--) {
+            if (out.get(i).startsWith("*stopped")) {
+                Matcher m = FRAME.matcher(out.get(i));
+                return m.find() ? m.group(1) + ":" + m.group(2) : "?";
+            }
+        }
+        return "no stop";
+    }
+
+    /**
+     * GDB driven with exactly what CDT's GDB Hardware Debugging sends for the configuration the
+     * bridge builds, its values read back from the bridge's attributes as CDT reads them
+     * (GDBJtagDSFFinalLaunchSequence: -file-exec-file, symbol-file, -target-select remote, the
+     * init commands; then the Reverse Debugging toggle's "record full", breakpoints, Step Over
+     * (-exec-next), Reverse Step Over (reverse-next), Reverse Step Return (reverse-finish) and
+     * Reverse Resume (reverse-continue)), against the replay of the demo guest with its symbols.
+     */
+    @Test
+    void cdtsCommandsFromTheBridgesConfigurationDebugTheReplayBackwards() throws Exception {
+        assumeTrue(GdbMi.available(ReverseWorkaroundTest.GDB), "gdb not found");
+        ReplayProcess process = launchReplay(recordDemo(), ILaunchManager.RUN_MODE);
+        ReplaySession s = process.session();
+        java.util.Map<String, Object> a = io.lore.ui.launch.ReplayLaunchDelegate
+                .cdtSpec("replay demo", s, Ui.guest("demo.elf"), ReverseWorkaroundTest.GDB).attributes();
+        String program = (String) a.get("org.eclipse.cdt.launch.PROGRAM_NAME");
+        String symbols = (String) a.get("org.eclipse.cdt.debug.gdbjtag.core.symbolsFileName");
+        String connection = new java.net.URI((String) a.get("org.eclipse.cdt.debug.gdbjtag.core.connection")).getSchemeSpecificPart();
+        assertEquals(s.address(), connection);
+        assertEquals(Boolean.FALSE, a.get("org.eclipse.cdt.debug.gdbjtag.core.loadImage"));
+        assertEquals(Boolean.FALSE, a.get("org.eclipse.cdt.debug.gdbjtag.core.setResume"));
+        try (GdbMi gdb = new GdbMi((String) a.get("org.eclipse.cdt.dsf.gdb.DEBUG_NAME"))) {
+            assertTrue(GdbMi.result(gdb.send("-file-exec-file " + program)).startsWith("^done"), gdb.transcript());
+            assertTrue(GdbMi.result(gdb.send("symbol-file " + symbols)).startsWith("^done"), gdb.transcript());
+            assertTrue(GdbMi.result(gdb.send("-target-select remote " + connection)).startsWith("^connected"), gdb.transcript());
+            for (String init : ((String) a.get("org.eclipse.cdt.debug.gdbjtag.core.initCommands")).split("\\r?\\n")) {
+                assertTrue(GdbMi.result(gdb.send(init)).startsWith("^done"), gdb.transcript());
+            }
+            assertTrue(GdbMi.result(gdb.send("record full")).startsWith("^done"), "CDT's Reverse Debugging toggle\n" + gdb.transcript());
+
+            assertTrue(GdbMi.result(gdb.send("-break-insert ring_put")).startsWith("^done"), gdb.transcript());
+            String first = where(gdb.run("-exec-continue"));
+            assertTrue(first.startsWith("ring_put:"), first + "\n" + gdb.transcript());
+            Position firstHit = s.debug().position();
+            String second = where(gdb.run("-exec-continue"));
+            assertTrue(second.startsWith("ring_put:"), second);
+            Position secondHit = s.debug().position();
+            assertNotEquals(firstHit, secondHit);
+
+            String line1 = where(gdb.run("-exec-next"));
+            String line2 = where(gdb.run("-exec-next"));
+            assertNotEquals(line1, line2, gdb.transcript());
+            String back = where(gdb.run("-interpreter-exec console \"reverse-next 1\""));
+            assertEquals(line1, back, "Reverse Step Over must return to the previous line\n" + gdb.transcript());
+
+            // (a breakpoint at the function's entry would stop Reverse Step Return there, as in any GDB)
+            assertTrue(GdbMi.result(gdb.send("-break-delete 1")).startsWith("^done"), gdb.transcript());
+            String caller = where(gdb.run("-interpreter-exec console reverse-finish"));
+            assertTrue(caller.startsWith("producer:"), "Reverse Step Return lands in the caller: " + caller + "\n" + gdb.transcript());
+
+            assertTrue(GdbMi.result(gdb.send("-break-insert ring_put")).startsWith("^done"), gdb.transcript());
+            String previous = where(gdb.run("-interpreter-exec console reverse-continue"));
+            assertTrue(previous.startsWith("ring_put:"), previous + "\n" + gdb.transcript());
+            assertEquals(firstHit, s.debug().position(), "Reverse Resume stops at the previous hit of the breakpoint");
+            assertEquals(s.debug().when().strip(), gdb.console("monitor when").strip());
+        }
     }
 
     @Test

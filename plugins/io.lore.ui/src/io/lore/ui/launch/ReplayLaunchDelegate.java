@@ -59,6 +59,12 @@ public final class ReplayLaunchDelegate extends LaunchConfigurationDelegate {
         }
     }
 
+    /** The CDT session a Debug launch starts on {@code session} (writes the reverse workaround script). */
+    public static CdtLaunchSpec cdtSpec(String name, ReplaySession session, Path symbols, String gdb) throws IOException {
+        Path script = ReverseWorkaround.write(LorePlugin.stateDir());
+        return new CdtLaunchSpec(name + " [CDT]", session.host(), session.port(), gdb, symbols, script, null);
+    }
+
     private static Path symbols(ReplaySettings s, ReplayProcess process) {
         if (s.symbols() != null) {
             return s.symbols();
@@ -90,9 +96,7 @@ public final class ReplayLaunchDelegate extends LaunchConfigurationDelegate {
             return;
         }
         try {
-            Path script = ReverseWorkaround.write(LorePlugin.stateDir());
-            CdtLaunchSpec spec = new CdtLaunchSpec(configuration.getName() + " [CDT]", session.host(), session.port(), gdb,
-                    symbols, script, null);
+            CdtLaunchSpec spec = cdtSpec(configuration.getName(), session, symbols, gdb);
             bridge.launch(spec, monitor);
             process.info("lore: started CDT session '" + spec.name() + "' (GDB Hardware Debugging); turn on "
                     + "Reverse Debugging in the Debug view to step backwards");
