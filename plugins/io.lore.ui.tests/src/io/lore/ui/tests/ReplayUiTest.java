@@ -69,10 +69,14 @@ class ReplayUiTest {
     }
 
     private static ReplayProcess launchReplay(Path recording, String mode) throws Exception {
+        return launchReplay(recording, mode, "0");
+    }
+
+    private static ReplayProcess launchReplay(Path recording, String mode, String port) throws Exception {
         ILaunchConfigurationWorkingCopy wc = DebugPlugin.getDefault().getLaunchManager()
                 .getLaunchConfigurationType(LaunchAttributes.REPLAY_TYPE).newInstance(null, "replay demo");
         wc.setAttribute(LaunchAttributes.RECORDING, recording.toString());
-        wc.setAttribute(LaunchAttributes.PORT, "0");
+        wc.setAttribute(LaunchAttributes.PORT, port);
         ILaunch launch;
         try {
             launch = wc.launch(mode, null);
@@ -269,6 +273,45 @@ class ReplayUiTest {
         String out = process.streams().out().text();
         assertTrue(out.contains("symbols from the kernel stored in the recording"), out);
         assertTrue(out.contains("target remote " + process.session().address()), out);
+    }
+
+    @Test
+    void preferencesChooseThePortAndTheGdbWhenTheConfigurationDoesNot() throws Exception {
+        Path recording = recordDemo();
+        int free;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            free = probe.getLocalPort();
+        }
+        var store = io.lore.ui.LorePlugin.get().getPreferenceStore();
+        store.setValue(io.lore.ui.prefs.LorePreferences.PORT, free);
+        store.setValue(io.lore.ui.prefs.LorePreferences.GDB_PATH, "/opt/cross/bin/x86_64-elf-gdb");
+        try {
+            ReplayProcess process = launchReplay(recording, ILaunchManager.RUN_MODE, "");
+            assertEquals(free, process.session().port(), "an empty port takes the preference");
+            assertTrue(process.streams().out().text().contains("connect any gdb with: /opt/cross/bin/x86_64-elf-gdb "),
+                    process.streams().out().text());
+            // a second replay on the same port fails in one line, and leaves the first one alone
+            CoreException busy = org.junit.jupiter.api.Assertions.assertThrows(CoreException.class,
+                    () -> launchReplay(recording, ILaunchManager.RUN_MODE, String.valueOf(free)));
+            assertTrue(busy.getStatus().getMessage().startsWith("cannot serve GDB on 127.0.0.1:" + free + ": "),
+                    busy.getStatus().getMessage());
+            assertFalse(busy.getStatus().getMessage().contains("\n"));
+            assertFalse(process.isTerminated());
+        } finally {
+            store.setToDefault(io.lore.ui.prefs.LorePreferences.PORT);
+            store.setToDefault(io.lore.ui.prefs.LorePreferences.GDB_PATH);
+        }
+    }
+
+    @Test
+    void aBadRecordingFailsInOneLine() throws Exception {
+        Path junk = java.nio.file.Files.writeString(java.nio.file.Files.createTempFile("junk", ".lore"), "not a recording");
+        CoreException e = org.junit.jupiter.api.Assertions.assertThrows(CoreException.class,
+                () -> launchReplay(junk, ILaunchManager.RUN_MODE));
+        String m = e.getStatus().getMessage();
+        assertTrue(m.startsWith("cannot replay " + junk + ": "), m);
+        assertFalse(m.contains("\n"), m);
+        assertTrue(ReplaySessions.get().all().isEmpty(), "nothing may be left running");
     }
 
     @Test

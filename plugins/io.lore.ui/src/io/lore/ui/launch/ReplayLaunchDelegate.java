@@ -32,17 +32,17 @@ public final class ReplayLaunchDelegate extends LaunchConfigurationDelegate {
         DebugSession debug;
         try {
             debug = DebugSession.open(s.recording(), new DebugSession.Options(LorePreferences.checkpointBudgetBytes()));
-        } catch (IOException e) {
-            throw LorePluginStatus.fail("cannot replay " + s.recording() + ": " + e.getMessage());
         } catch (UnsupportedOperationException e) {
             throw LorePluginStatus.fail("this build's engine cannot replay for debugging yet (" + e.getMessage() + ")");
+        } catch (IOException | RuntimeException e) {
+            throw LorePluginStatus.fail("cannot replay " + s.recording() + ": " + oneLine(e));
         }
         int port;
         try {
             port = debug.serveGdb(HOST, s.port());
         } catch (IOException | RuntimeException e) {
             debug.close();
-            throw LorePluginStatus.fail("cannot serve GDB on " + HOST + ":" + s.port() + ": " + e.getMessage());
+            throw LorePluginStatus.fail("cannot serve GDB on " + HOST + ":" + s.port() + ": " + oneLine(e));
         }
         ReplaySession session = new ReplaySession(s.recording(), debug, HOST, port, launch);
         ReplayProcess process = new ReplayProcess(launch, "LoRe replay " + session.label());
@@ -57,6 +57,11 @@ public final class ReplayLaunchDelegate extends LaunchConfigurationDelegate {
         if (ILaunchManager.DEBUG_MODE.equals(mode) && s.startCdt()) {
             startCdt(configuration, session, symbols, gdb, process, monitor);
         }
+    }
+
+    private static String oneLine(Exception e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
     }
 
     /** The CDT session a Debug launch starts on {@code session} (writes the reverse workaround script). */
