@@ -318,8 +318,8 @@ public final class ReplayCursor implements AutoCloseable {
                         : leaving && i.at().rip() == rip() && branchesReached(i.at()) && stateEquals(i.at());
             }
             if (inject) {
-                long handler = inject((Event.Interrupt) next);
-                Stop s = enterHandler(goal, handler, oneStep);
+                int vector = (int) inject((Event.Interrupt) next);
+                Stop s = enterHandler(goal, vector, oneStep);
                 if (s != null) {
                     return s;
                 }
@@ -457,9 +457,12 @@ public final class ReplayCursor implements AutoCloseable {
      * The guest takes the injected interrupt: runs it to the handler's first instruction, an
      * arrival like any other (single-stepping would execute that instruction too).
      */
-    private Stop enterHandler(Goal goal, long handler, boolean oneStep) {
+    private Stop enterHandler(Goal goal, int vector, boolean oneStep) {
         atAnchor = false;
-        if (handler >= 0) {
+        // a plain run lets the guest go (the handler's entry is an arrival only a breakpoint there sees)
+        long handler = oneStep || goal.breakpoints().length > 0 ? debug.handlerOf(vector) : -1;
+        boolean stopThere = oneStep || contains(goal.breakpoints(), handler);
+        if (handler >= 0 && stopThere) {
             int reason = runUntrapped(() -> debug.planHandlerEntry(handler, goal));
             if (reason == ExitReason.DEBUG && rip() == handler) {
                 leaveArrival = true;
@@ -480,6 +483,15 @@ public final class ReplayCursor implements AutoCloseable {
 
     private long rip() {
         return vcpu.getRegs().rip();
+    }
+
+    private static boolean contains(long[] a, long v) {
+        for (long x : a) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -592,17 +604,16 @@ public final class ReplayCursor implements AutoCloseable {
         return count == target.branches();
     }
 
-    /** Injects the interrupt; returns its handler's address (or -1 where it cannot be found). */
+    /** Injects the interrupt; returns its vector. */
     private long inject(Event.Interrupt i) {
         if (!run.ifFlag() || !run.readyForInterruptInjection()) {
             throw new DivergenceException(divergence(EventFormat.describe(i),
                     "the guest cannot take an interrupt here (IF=" + (run.ifFlag() ? 1 : 0) + ")"));
         }
-        long handler = debug.handlerOf(i.vector());
         events.take();
         vcpu.interrupt(i.vector());
         leaveArrival = false;
-        return handler;
+        return i.vector();
     }
 
     private void replayPio() {
