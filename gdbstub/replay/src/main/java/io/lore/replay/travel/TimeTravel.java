@@ -46,7 +46,10 @@ public final class TimeTravel implements AutoCloseable {
     private long lastCheckpointNanos;
     private Position known;
     private volatile boolean interrupted;
-    private long restores;
+    private volatile boolean moving;
+    private volatile boolean stalled;
+    private volatile long restores;
+    private volatile long stallNanos = io.lore.replay.Replayer.DEFAULT_STALL_NANOS;
 
     /** Interrupted from another thread in the middle of a move. */
     private static final class Interrupted extends RuntimeException {
@@ -68,7 +71,45 @@ public final class TimeTravel implements AutoCloseable {
         store.setBudget(budgetBytes > 0 ? budgetBytes : DEFAULT_BUDGET_BYTES);
         checkpointHere();
         known = Position.anchor(0);
+        startStallWatchdog();
     }
+
+    /** How long a move may go without any progress (events, steps, breakpoint hits) before it is stopped as diverged. */
+    public void setStallTimeout(long nanos) {
+        this.stallNanos = nanos;
+    }
+
+    /**
+     * A guest that left the recording may run on without ever exiting: the move would never
+     * return. The watchdog stops it; the move then reports a divergence.
+     */
+    private void startStallWatchdog() {
+        Thread t = new Thread(() -> {
+            long seen = -1;
+            long since = System.nanoTime();
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = cursor.progress() + cursor.steps() + cursor.breakpointHits() + cursor.traps() + restores;
+                if (!moving || now != seen) {
+                    seen = now;
+                    since = System.nanoTime();
+                } else if (System.nanoTime() - since > stallNanos) {
+                    stalled = true;
+                    cursor.requestStop();
+                    since = System.nanoTime();
+                }
+            }
+        }, "lore-travel-watchdog");
+        t.setDaemon(true);
+        t.start();
+        watchdog = t;
+    }
+
+    private Thread watchdog;
 
     public ReplayCursor cursor() {
         return cursor;
@@ -215,10 +256,20 @@ public final class TimeTravel implements AutoCloseable {
 
     /** Goes to {@code p} (forward or back). Throws IllegalArgumentException if the recording has no such instant. */
     public void seek(Position p) {
-        move(() -> {
+        arrived(move(() -> {
             seekTo(p);
             return Motion.of(Motion.Kind.STEP);
-        });
+        }));
+    }
+
+    /** A seek that did not get there says why. */
+    private static void arrived(Motion m) {
+        if (m.kind() == Motion.Kind.INTERRUPTED) {
+            throw new IllegalStateException("the seek was interrupted");
+        }
+        if (m.kind() == Motion.Kind.DIVERGED) {
+            throw new IllegalStateException(m.divergence().describe());
+        }
     }
 
     /**
@@ -230,7 +281,7 @@ public final class TimeTravel implements AutoCloseable {
             throw new IllegalArgumentException("no event " + index + " (the recording has " + cursor.eventCount() + ")");
         }
         Event e = cursor.events(index, 1).get(0);
-        move(() -> {
+        arrived(move(() -> {
             if (e instanceof Event.Interrupt i && i.at() != null) {
                 goToAnchor(i.ordinal());
                 StatePoint at = i.at();
@@ -251,23 +302,36 @@ public final class TimeTravel implements AutoCloseable {
                 goToAnchor(e.ordinal());
             }
             return Motion.of(Motion.Kind.STEP);
-        });
+        }));
     }
 
     // ---- the algorithms ----
 
     private Motion move(java.util.function.Supplier<Motion> body) {
         interrupted = false;
+        stalled = false;
         cursor.clearStopRequest();
+        moving = true;
         try {
-            return body.get();
+            Motion m = body.get();
+            return stalled ? stalledMotion() : m;
         } catch (Interrupted e) {
             known = null;
-            return Motion.of(Motion.Kind.INTERRUPTED);
+            return stalled ? stalledMotion() : Motion.of(Motion.Kind.INTERRUPTED);
         } catch (ReplayCursor.DivergenceException d) {
             known = null;
             return Motion.diverged(d.divergence());
+        } finally {
+            moving = false;
         }
+    }
+
+    private Motion stalledMotion() {
+        known = null;
+        Event next = cursor.nextEvent();
+        return Motion.diverged(cursor.divergence(next == null ? "end of recording" : io.lore.replay.EventFormat.describe(next),
+                String.format(java.util.Locale.ROOT, "no progress for %.0f s: the guest runs without reaching the next "
+                        + "recorded event", stallNanos / 1e9)));
     }
 
     private <T> T guarded(java.util.function.Supplier<T> body) {
@@ -584,6 +648,7 @@ public final class TimeTravel implements AutoCloseable {
 
     @Override
     public void close() {
+        watchdog.interrupt();
         store.close();
         cursor.close();
     }
