@@ -303,6 +303,34 @@ class ReplayUiTest {
         }
     }
 
+    /**
+     * The bridge turns CDT's Reverse Debugging toggle on by its command id and radio parameter,
+     * for its own CDT session only. CDT is not installed here, so the test bundle contributes a
+     * stand-in command with CDT's id and parameter, and a plain launch stands for CDT's.
+     */
+    @Test
+    void theReverseToggleIsTurnedOnForOurCdtSessionOnly() throws Exception {
+        ReplayProcess process = launchReplay(recordDemo(), ILaunchManager.RUN_MODE);
+        ILaunchManager m = DebugPlugin.getDefault().getLaunchManager();
+        org.eclipse.debug.core.Launch ours = new org.eclipse.debug.core.Launch(null, ILaunchManager.DEBUG_MODE, null);
+        org.eclipse.debug.core.Launch other = new org.eclipse.debug.core.Launch(null, ILaunchManager.DEBUG_MODE, null);
+        StandInReverseToggle.CALLS.clear();
+        m.addLaunch(ours);
+        m.addLaunch(other);
+        try {
+            io.lore.ui.launch.CdtReverseToggle.enableWhenSuspended(process.session(), ours);
+            Ui.spin(2500);
+            assertTrue(StandInReverseToggle.CALLS.isEmpty(), "another debug session is the current one: " + StandInReverseToggle.CALLS);
+            m.removeLaunch(other);
+            Ui.waitUntil("the Reverse Debugging toggle to be turned on", 15, () -> !StandInReverseToggle.CALLS.isEmpty());
+            Ui.spin(1200);
+            assertEquals(List.of("UseSoftTrace"), StandInReverseToggle.CALLS, "once, with CDT's software method");
+        } finally {
+            m.removeLaunch(ours);
+            m.removeLaunch(other);
+        }
+    }
+
     @Test
     void aBadRecordingFailsInOneLine() throws Exception {
         Path junk = java.nio.file.Files.writeString(java.nio.file.Files.createTempFile("junk", ".lore"), "not a recording");

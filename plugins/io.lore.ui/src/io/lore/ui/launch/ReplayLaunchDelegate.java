@@ -102,10 +102,10 @@ public final class ReplayLaunchDelegate extends LaunchConfigurationDelegate {
         }
         try {
             CdtLaunchSpec spec = cdtSpec(configuration.getName(), session, symbols, gdb);
-            bridge.launch(spec, monitor);
+            org.eclipse.debug.core.ILaunch cdt = bridge.launch(spec, monitor);
             process.info("lore: started CDT session '" + spec.name() + "' (GDB Hardware Debugging); turn on "
                     + "Reverse Debugging in the Debug view to step backwards");
-            CdtReverseToggle.enableWhenSuspended(session);
+            CdtReverseToggle.enableWhenSuspended(session, cdt);
         } catch (IOException | CoreException | RuntimeException e) {
             process.note("lore: could not start the CDT session: " + e.getMessage());
             LorePlugin.log("CDT session for " + session.label(), e);
