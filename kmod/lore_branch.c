@@ -16,7 +16,7 @@
  */
 #include <linux/notifier.h>
 #include <linux/perf_event.h>
-#include <linux/pid.h>
+#include <linux/smp.h>
 #include <linux/sched.h>
 #include "lore_internal.h"
 #include "lore_branch.h"
@@ -25,19 +25,29 @@
 
 static ATOMIC_NOTIFIER_HEAD(lore_branch_chain);
 
+/*
+ * Stops the vCPU at its next entry: KVM_RUN returns -EINTR to user space. The kick gets a
+ * running guest out now; whether the vCPU was in the guest, in user space or between the
+ * two, its next kvm_entry (lore_kick_at_entry) does the rest, so no notification is lost
+ * and none is delivered twice. (With KVM's in-kernel irqchip a vCPU halted in the kernel
+ * gets it when it next enters the guest; LoRe's user-space irqchip never halts there.)
+ */
 void lore_kick_vcpu(struct lore_session *s)
 {
 	struct kvm_vcpu *vcpu = READ_ONCE(s->vcpu);
-	struct task_struct *task;
 
-	if (!vcpu)
+	atomic_set(&s->kick_pending, 1);
+	if (vcpu)
+		kvm_vcpu_kick(vcpu);
+}
+
+/* kvm_entry of the session's vCPU, interrupts off, right before VMRUN. */
+void lore_kick_at_entry(struct lore_session *s)
+{
+	if (!atomic_xchg(&s->kick_pending, 0))
 		return;
-	rcu_read_lock();
-	task = pid_task(rcu_dereference(vcpu->pid), PIDTYPE_PID);
-	if (task)
-		set_tsk_thread_flag(task, TIF_NOTIFY_SIGNAL);	/* KVM_RUN: -EINTR at the next check */
-	rcu_read_unlock();
-	kvm_vcpu_kick(vcpu);	/* out of the guest (or out of HLT) now */
+	set_tsk_thread_flag(current, TIF_NOTIFY_SIGNAL);	/* KVM_RUN: -EINTR after this exit */
+	smp_send_reschedule(smp_processor_id());	/* ...which comes at once: a pending host interrupt */
 }
 
 /* LoRe's notifier on the chain: stop the vCPU early so user space finishes the approach. */

@@ -47,6 +47,7 @@ struct lore_session {
 	struct perf_event *branch_event;
 	u64 branch_target, branch_margin;
 	struct irq_work branch_work;
+	atomic_t kick_pending;		/* lore_kick_vcpu: stop at the next entry */
 };
 
 /* lore_trace.c */
@@ -78,5 +79,6 @@ long lore_branch_read(struct lore_session *s, u64 *count);
 void lore_branch_notify(struct lore_session *s);
 void lore_branch_release(struct lore_session *s);
 void lore_kick_vcpu(struct lore_session *s);
+void lore_kick_at_entry(struct lore_session *s);
 
 #endif /* LORE_INTERNAL_H */

@@ -103,6 +103,7 @@ static void probe_entry(void *ignore, struct kvm_vcpu *vcpu)
 	WRITE_ONCE(s->vcpu, vcpu);
 	atomic64_inc(&s->entries);
 	lore_tsc_entry(s, vcpu);
+	lore_kick_at_entry(s);
 }
 
 static void probe_pio(void *ignore, unsigned int rw, unsigned int port, unsigned int size,

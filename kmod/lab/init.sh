@@ -62,9 +62,11 @@ if [ "$(arg lore.java)" != 0 ]; then
     mount -t proc proc /host/proc && mount -t sysfs sysfs /host/sys && mount -t devtmpfs devtmpfs /host/dev &&
       mount -t tmpfs tmpfs /host/tmp && ok chroot_filesystems || fail chroot_filesystems "mount failed"
     echo "# java tests start uptime $(up)"
-    chroot /host /bin/sh -s "$ROOT" kernel </lab/java-tests.sh
+    guests=$(arg lore.guests | tr ',' ' ')
+    userguests=$(arg lore.userguests | tr ',' ' ')
+    chroot /host /bin/sh -s "$ROOT" kernel "$guests" </lab/java-tests.sh
     rmmod lore
-    chroot /host /bin/sh -s "$ROOT" user </lab/java-tests.sh
+    chroot /host /bin/sh -s "$ROOT" user "$guests" "$userguests" </lab/java-tests.sh
     insmod /mods/lore.ko
     echo "# java tests end uptime $(up)"
   else
