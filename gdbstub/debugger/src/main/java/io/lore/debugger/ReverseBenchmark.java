@@ -75,6 +75,14 @@ public final class ReverseBenchmark {
     }
 
     private static void reverseStepi(Path rec, int samples, long seed) throws Exception {
+        double plain;
+        try (RecordingReader r = RecordingReader.open(rec); io.lore.replay.Replayer p = new io.lore.replay.Replayer(r, null)) {
+            io.lore.replay.Replayer.Result res = p.run();
+            if (!res.verified()) {
+                throw new IllegalStateException("plain replay did not verify: " + res.outcome());
+            }
+            plain = res.nanos() / 1e9;
+        }
         try (RecordingReader r = RecordingReader.open(rec); TimeTravel t = new TimeTravel(r, 0)) {
             long t0 = System.nanoTime();
             expect(t.continueForward(), Motion.Kind.END);
@@ -103,8 +111,8 @@ public final class ReverseBenchmark {
             }
             List<Double> all = new ArrayList<>(first);
             all.addAll(next);
-            System.out.printf(Locale.ROOT, "recording: %s, %.2f guest-s, %d exits; full forward replay on the engine %.2f s%n",
-                    rec.getFileName(), seconds, exits, forward);
+            System.out.printf(Locale.ROOT, "recording: %s, %.2f guest-s, %d exits; full forward replay: plain replay %.2f s, "
+                    + "on the debugging engine %.2f s%n", rec.getFileName(), seconds, exits, plain, forward);
             System.out.printf(Locale.ROOT, "reverse-stepi: %d random instants x 4 steps back: median %.1f ms, p95 %.1f ms "
                     + "(first step back at an instant: median %.1f ms, p95 %.1f ms; the next ones: median %.1f ms)%n",
                     samples, pct(all, 50), pct(all, 95), pct(first, 50), pct(first, 95), pct(next, 50));

@@ -283,21 +283,7 @@ public final class TimeTravel implements AutoCloseable {
         Event e = cursor.events(index, 1).get(0);
         arrived(move(() -> {
             if (e instanceof Event.Interrupt i && i.at() != null) {
-                goToAnchor(i.ordinal());
-                StatePoint at = i.at();
-                long[] count = {0};
-                Stop s = runOrThrow(new Goal() {
-                    @Override public boolean stopAtAnchor(long exit) { return true; }
-                    @Override public long[] breakpoints() { return new long[] {at.rip()}; }
-                    @Override public boolean arrived(long rip) {
-                        count[0]++;
-                        return cursor.stateEquals(at);
-                    }
-                });
-                if (s != Stop.BREAKPOINT) {
-                    throw new IllegalStateException("the replay did not reach the state of event " + index);
-                }
-                known = new Position(i.ordinal(), at.rip(), count[0]);
+                known = findState(i.ordinal(), i.at(), "the replay did not reach the state of event " + index);
             } else {
                 goToAnchor(e.ordinal());
             }
@@ -350,23 +336,27 @@ public final class TimeTravel implements AutoCloseable {
         if (cursor.atAnchor()) {
             return known = Position.anchor(cursor.exit());
         }
-        StatePoint here = cursor.state();
         long exit = cursor.exit();
+        return known = findState(exit, cursor.state(), "cannot find the current instant again after exit " + exit
+                + " (the replay is not deterministic here)");
+    }
+
+    /** The first instant after anchor {@code exit} in state {@code state}, gone to and named. */
+    private Position findState(long exit, StatePoint state, String notFound) {
         goToAnchor(exit);
         long[] count = {0};
         Stop s = runOrThrow(new Goal() {
             @Override public boolean stopAtAnchor(long e) { return true; }
-            @Override public long[] breakpoints() { return new long[] {here.rip()}; }
+            @Override public long[] breakpoints() { return new long[] {state.rip()}; }
             @Override public boolean arrived(long rip) {
                 count[0]++;
-                return cursor.stateEquals(here);
+                return cursor.stateEquals(state);
             }
         });
         if (s != Stop.BREAKPOINT) {
-            throw new IllegalStateException("cannot find the current instant again after exit " + exit
-                    + " (the replay is not deterministic here)");
+            throw new IllegalStateException(notFound);
         }
-        return known = new Position(exit, here.rip(), count[0]);
+        return new Position(exit, state.rip(), count[0]);
     }
 
     private void seekTo(Position p) {
