@@ -1,6 +1,5 @@
 package io.lore.ui.views;
 
-import io.lore.ui.LorePlugin;
 import io.lore.ui.launch.Launches;
 import io.lore.ui.model.RecordingInfo;
 import io.lore.ui.model.RecordingsModel;
@@ -277,6 +276,5 @@ public final class RecordingsView extends ViewPart {
     public void dispose() {
         RecordingsModel.get().removeListener(onChange);
         super.dispose();
-        LorePlugin.get();
     }
 }

@@ -46,7 +46,15 @@ public final class TimelineView extends ViewPart {
     private volatile String when = "";
     private volatile Job lastSeek;
     private final Runnable onSessions = () -> asyncExec(this::follow);
-    private final Consumer<Position> onMove = p -> positionChanged();
+    private final Job refresher = new Job("Timeline position") {
+        @Override
+        protected IStatus run(IProgressMonitor monitor) {
+            positionChanged();
+            return Status.OK_STATUS;
+        }
+    };
+    /** GDB's thread calls this: hand the reads to a job so GDB's stop reply is not delayed. */
+    private final Consumer<Position> onMove = p -> refresher.schedule();
 
     @Override
     public void createPartControl(Composite parent) {
@@ -62,6 +70,7 @@ public final class TimelineView extends ViewPart {
         canvas.addPaintListener(e -> paint(e.gc));
         canvas.addListener(SWT.MouseDoubleClick, this::doubleClicked);
         canvas.addListener(SWT.Resize, e -> canvas.redraw());
+        refresher.setSystem(true);
         ReplaySessions.get().addListener(onSessions);
         header.setText(NO_REPLAY);
         follow();
