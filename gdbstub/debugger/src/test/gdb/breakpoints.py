@@ -25,3 +25,4 @@ check(gdb.selected_frame().name() == "lore_exit", "at the end: %s" % gdb.selecte
 end = run("monitor when")
 run("stepi")
 check(run("monitor when") == end, "cannot step past the end")
+run("kill")
