@@ -1,26 +1,29 @@
 # Run by the lab's /init inside chroot /host (the build host's root, read-only): LoRe's own
 # Java (the `lore` command of gdbstub/cli/target) recording and replaying guests on the lab's
-# standard KVM. Writes only to /tmp (the lab's tmpfs).
+# standard KVM. Writes only to /dev/shm/lore (the lab's tmpfs).
 #   $1 = the repository root; $2 = phase:
 #     kernel  lore.ko loaded: kernel-assisted capture, incl. the TSC guest, and round trips
 #     user    lore.ko unloaded: user-space capture; the TSC guest must diverge on replay
 ROOT=$1
 PHASE=$2
-GUESTS=${3:-hello exits pit pic rtc demo}   # the lab kernel's lore.guests=a,b,c picks others
+GUESTS=${3:-hello exits rtc}                # chosen by /init (lore.guests=a,b,c to pick)
 USER_GUESTS=$4                               # lore.userguests=a,b,c: round trips without lore.ko too
 G=$ROOT/guests/build
-export JAVA_TOOL_OPTIONS="-Djna.tmpdir=/tmp -Djava.io.tmpdir=/tmp -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
+W=/dev/shm/lore
+mkdir -p $W
+export TMPDIR=$W
+export JAVA_TOOL_OPTIONS="-Djna.tmpdir=$W -Djava.io.tmpdir=$W -XX:-UsePerfData -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
 # every JVM start costs ~10 s here (TCG); 240 s bounds a command that would hang
 lore() { timeout -s KILL 240 java -jar "$ROOT/gdbstub/cli/target/lore.jar" "$@"; }
 ok() { echo "ok - $1"; }
 fail() { echo "not ok - $1: $2"; }
 up() { cut -d' ' -f1 /proc/uptime; }
 
-# record NAME GUEST [lore record options]: records; the output is in /tmp/NAME.rec
+# record NAME GUEST [lore record options]: records; the output is in $W/NAME.rec
 record() {
   name=$1; guest=$2; shift 2
-  lore record --kernel "$G/$guest.elf" --out "/tmp/$name.lore" --serial-out "/tmp/$name.serial" --time-limit 60 "$@" \
-    >/tmp/$name.rec 2>&1
+  lore record --kernel "$G/$guest.elf" --out "$W/$name.lore" --serial-out "$W/$name.serial" --time-limit 60 "$@" \
+    >$W/$name.rec 2>&1
 }
 
 # round trip NAME GUEST CAPTURE [record options]: record, check the header's capture, replay --verify
@@ -28,36 +31,36 @@ round_trip() {
   name=$1; guest=$2; capture=$3; shift 3
   t0=$(up)
   record "$name" "$guest" "$@"
-  if ! grep -q "capture: $capture" "/tmp/$name.rec"; then
-    fail "${name}_round_trip" "recorder did not report '$capture' capture: $(tail -3 /tmp/$name.rec | tr '\n' ' ')"
+  if ! grep -q "capture: $capture" "$W/$name.rec"; then
+    fail "${name}_round_trip" "recorder did not report '$capture' capture: $(tail -3 $W/$name.rec | tr '\n' ' ')"
     return
   fi
-  if ! lore info "/tmp/$name.lore" --json >/tmp/$name.info 2>&1 || ! grep -q "\"capture\" *: *\"$capture\"" /tmp/$name.info; then
-    fail "${name}_round_trip" "header does not say $capture: $(grep -i capture /tmp/$name.info | head -2 | tr '\n' ' ')"
+  if ! lore info "$W/$name.lore" --json >$W/$name.info 2>&1 || ! grep -q "\"capture\" *: *\"$capture\"" $W/$name.info; then
+    fail "${name}_round_trip" "header does not say $capture: $(grep -i capture $W/$name.info | head -2 | tr '\n' ' ')"
     return
   fi
-  lore replay "/tmp/$name.lore" --verify --serial-out "/tmp/$name.replayed" >/tmp/$name.rep 2>&1
+  lore replay "$W/$name.lore" --verify --serial-out "$W/$name.replayed" >$W/$name.rep 2>&1
   rc=$?
-  if [ $rc = 0 ] && cmp -s "/tmp/$name.serial" "/tmp/$name.replayed"; then
+  if [ $rc = 0 ] && cmp -s "$W/$name.serial" "$W/$name.replayed"; then
     ok "${name}_round_trip"
-    echo "# $name: $(grep -m1 'lore: recorded' /tmp/$name.rec | cut -c1-150); $(( ${t0%.*} )) s -> $(up) s"
+    echo "# $name: $(grep -m1 'lore: recorded' $W/$name.rec | cut -c1-150); $(( ${t0%.*} )) s -> $(up) s"
   else
-    fail "${name}_round_trip" "replay rc=$rc: $(grep -m1 -i diverg /tmp/$name.rep)"
-    sed 's/^/#   /' /tmp/$name.rep | head -40
+    fail "${name}_round_trip" "replay rc=$rc: $(grep -m1 -i diverg $W/$name.rep)"
+    sed 's/^/#   /' $W/$name.rep | head -40
   fi
 }
 
 case $PHASE in
 kernel)
-  java -version >/tmp/java.out 2>&1 && ok java_runs_in_the_lab || fail java_runs_in_the_lab "$(tail -2 /tmp/java.out)"
+  java -version >$W/java.out 2>&1 && ok java_runs_in_the_lab || fail java_runs_in_the_lab "$(tail -2 $W/java.out)"
   # The TSC guest: lore.ko logged its RDTSC values and hands them back.
   round_trip tsc_kernel_assisted tsc kernel-assisted
-  n=$(sed -n 's/.*; \([0-9]*\) RDTSC values logged.*/\1/p' /tmp/tsc_kernel_assisted.rec)
+  n=$(sed -n 's/.*; \([0-9]*\) RDTSC values logged.*/\1/p' $W/tsc_kernel_assisted.rec)
   if [ -n "$n" ] && [ "$n" -gt 64 ]; then ok tsc_values_logged; else fail tsc_values_logged "logged '${n:-none}'"; fi
-  if lore events /tmp/tsc_kernel_assisted.lore --kind tsc --limit 3 2>&1 | grep -q "tsc .*rip 0x"; then
+  if lore events $W/tsc_kernel_assisted.lore --kind tsc --limit 3 2>&1 | grep -q "tsc .*rip 0x"; then
     ok tsc_events_listed
   else
-    fail tsc_events_listed "$(lore events /tmp/tsc_kernel_assisted.lore --kind tsc --limit 3 2>&1 | head -2)"
+    fail tsc_events_listed "$(lore events $W/tsc_kernel_assisted.lore --kind tsc --limit 3 2>&1 | head -2)"
   fi
   # A replay that is handed different TSC values must say so: swap the recording's values
   # by replaying another TSC recording's header... (covered by the C lab tests: feed RIP
@@ -72,23 +75,23 @@ kernel)
 user)
   # Without lore.ko: user-space capture, and the TSC guest cannot replay (and says so).
   record tsc_user tsc
-  if grep -q "capture: user-space" /tmp/tsc_user.rec; then ok user_space_capture_without_lore_ko; else
-    fail user_space_capture_without_lore_ko "$(tail -3 /tmp/tsc_user.rec | tr '\n' ' ')"; fi
-  lore replay /tmp/tsc_user.lore --verify >/tmp/tsc_user.rep 2>&1
+  if grep -q "capture: user-space" $W/tsc_user.rec; then ok user_space_capture_without_lore_ko; else
+    fail user_space_capture_without_lore_ko "$(tail -3 $W/tsc_user.rec | tr '\n' ' ')"; fi
+  lore replay $W/tsc_user.lore --verify >$W/tsc_user.rep 2>&1
   rc=$?
-  if [ $rc = 1 ] && grep -qi diverge /tmp/tsc_user.rep; then ok tsc_without_lore_ko_diverges_and_says_so; else
-    fail tsc_without_lore_ko_diverges_and_says_so "replay rc=$rc: $(tail -3 /tmp/tsc_user.rep | tr '\n' ' ')"; fi
+  if [ $rc = 1 ] && grep -qi diverge $W/tsc_user.rep; then ok tsc_without_lore_ko_diverges_and_says_so; else
+    fail tsc_without_lore_ko_diverges_and_says_so "replay rc=$rc: $(tail -3 $W/tsc_user.rep | tr '\n' ' ')"; fi
   # The same guests with user-space capture on this standard KVM.
   for g in $USER_GUESTS; do
     round_trip "user_$g" "$g" user-space
   done
   # A kernel-assisted recording with RDTSC values cannot replay without lore.ko: one clear line.
-  lore replay /tmp/tsc_kernel_assisted.lore >/tmp/tsc_needs.rep 2>&1
+  lore replay $W/tsc_kernel_assisted.lore >$W/tsc_needs.rep 2>&1
   rc=$?
-  if [ $rc = 2 ] && grep -q "lore: error: .*replays only with lore.ko" /tmp/tsc_needs.rep && ! grep -q "Exception\|\tat " /tmp/tsc_needs.rep; then
+  if [ $rc = 2 ] && grep -q "lore: error: .*replays only with lore.ko" $W/tsc_needs.rep && ! grep -q "Exception\|\tat " $W/tsc_needs.rep; then
     ok kernel_assisted_recording_needs_lore_ko
   else
-    fail kernel_assisted_recording_needs_lore_ko "rc=$rc: $(head -3 /tmp/tsc_needs.rep | tr '\n' ' ')"
+    fail kernel_assisted_recording_needs_lore_ko "rc=$rc: $(head -3 $W/tsc_needs.rep | tr '\n' ' ')"
   fi
   ;;
 esac

@@ -686,10 +686,36 @@ static void process_exit_while_capturing(void)
 	vm_destroy(&v);
 }
 
+/*
+ * Whether KVM guest debugging's hardware breakpoints fire here: LoRe's replay needs them to
+ * bring each injected interrupt to its handler. Not a test (the answer is the environment's),
+ * it decides which guests the lab replays: "hwbp yes" or "hwbp no".
+ */
+static int probe_hwbp(void)
+{
+	struct vm v;
+	struct outlog o = { 0 };
+	if (vm_create(&v, "tsc", 0))
+		return 1;
+	struct kvm_guest_debug dbg;
+	memset(&dbg, 0, sizeof(dbg));
+	dbg.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
+	dbg.arch.debugreg[0] = 0x1005;		/* the instruction after the first RDTSC */
+	dbg.arch.debugreg[7] = 0x1 | 0x400;	/* L0, execute */
+	if (ioctl(v.vcpu, KVM_SET_GUEST_DEBUG, &dbg) < 0)
+		return 1;
+	int rc = vm_run(&v, &o, 100);
+	printf("hwbp %s\n", rc == KVM_EXIT_DEBUG && v.run->debug.arch.pc == 0x1005 ? "yes" : "no");
+	vm_destroy(&v);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	guest_dir = argc > 1 ? argv[1] : "/lab/guest";
+	if (argc > 2 && !strcmp(argv[2], "--probe-hwbp"))
+		return probe_hwbp();
 	TEST(version_and_capabilities);
 	TEST(bad_arguments_are_refused);
 	TEST(rdtsc_recorded);
