@@ -55,25 +55,27 @@ static inline void lore_ring_init(struct lore_ring_side *s, struct lore_ring *sh
 	s->record_size = record_size;
 }
 
-/* Attaches to a ring set up by the other side (starting from its current indices). */
-static inline void lore_ring_join_producer(struct lore_ring_side *s, struct lore_ring *shared, void *records,
-					   __u32 capacity, __u32 record_size)
+/* Attaches to a ring set up by the other side, starting from its current indices. */
+static inline void lore_ring_join(struct lore_ring_side *s, struct lore_ring *shared, void *records,
+				  __u32 capacity, __u32 record_size, int producer)
 {
 	s->shared = shared;
 	s->records = (unsigned char *)records;
 	s->mask = capacity - 1;
 	s->record_size = record_size;
-	s->pos = LORE_LOAD_ACQUIRE(&shared->head);
+	s->pos = producer ? LORE_LOAD_ACQUIRE(&shared->head) : LORE_LOAD_ACQUIRE(&shared->tail);
+}
+
+static inline void lore_ring_join_producer(struct lore_ring_side *s, struct lore_ring *shared, void *records,
+					   __u32 capacity, __u32 record_size)
+{
+	lore_ring_join(s, shared, records, capacity, record_size, 1);
 }
 
 static inline void lore_ring_join_consumer(struct lore_ring_side *s, struct lore_ring *shared, void *records,
 					   __u32 capacity, __u32 record_size)
 {
-	s->shared = shared;
-	s->records = (unsigned char *)records;
-	s->mask = capacity - 1;
-	s->record_size = record_size;
-	s->pos = LORE_LOAD_ACQUIRE(&shared->tail);
+	lore_ring_join(s, shared, records, capacity, record_size, 0);
 }
 
 /*

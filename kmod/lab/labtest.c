@@ -204,6 +204,21 @@ static void lore_close(struct lore *l)
 	close(l->fd);
 }
 
+/* A VM running `guest` with a /dev/lore session attached and capturing. */
+static void open_session(struct vm *v, struct lore *l, const char *guest, int irqchip, uint32_t ev_cap,
+			 uint32_t feed_cap, uint32_t mode, uint32_t events)
+{
+	CHECK_EQ(vm_create(v, guest, irqchip), 0);
+	CHECK_EQ(lore_open_attach(l, v->vm, ev_cap, feed_cap), 0);
+	CHECK_EQ(lore_start(l, mode, events), 0);
+}
+
+static void close_session(struct vm *v, struct lore *l)
+{
+	lore_close(l);
+	vm_destroy(v);
+}
+
 /* Takes every record of one kind from the mapping (others are counted in *other). */
 static int take(struct lore *l, int kind, struct lore_record *out, int max, int *other)
 {
@@ -320,9 +335,7 @@ static void rdtsc_recorded(void)
 {
 	struct vm v;
 	struct lore l;
-	CHECK_EQ(vm_create(&v, "tsc", 0), 0);
-	CHECK_EQ(lore_open_attach(&l, v.vm, 1024, 1024), 0);
-	CHECK_EQ(lore_start(&l, LORE_MODE_RECORD, LORE_CAPTURE_TSC), 0);
+	open_session(&v, &l, "tsc", 0, 1024, 1024, LORE_MODE_RECORD, LORE_CAPTURE_TSC);
 	memset(&rec_out, 0, sizeof(rec_out));
 	CHECK_EQ(vm_run(&v, &rec_out, 100), KVM_EXIT_HLT);
 	{ struct lore_stats st0 = lore_stats(&l); printf("# stats: flags %u tsc %llu exits %llu entries %llu\n", st0.flags, (unsigned long long)st0.tsc, (unsigned long long)st0.exits, (unsigned long long)st0.entries); }
@@ -342,8 +355,7 @@ static void rdtsc_recorded(void)
 	CHECK_EQ(st.dropped, 0);
 	CHECK(st.exits >= 17);
 	CHECK_EQ(st.flags, 0);
-	lore_close(&l);
-	vm_destroy(&v);
+	close_session(&v, &l);
 }
 
 static int feed(struct lore *l, const struct lore_record *src, int from, int n, uint64_t rip_delta)
@@ -367,9 +379,7 @@ static void rdtsc_replayed_exactly(void)
 	struct lore l;
 	struct outlog o = { 0 };
 	CHECK(nrecorded == 308);
-	CHECK_EQ(vm_create(&v, "tsc", 0), 0);
-	CHECK_EQ(lore_open_attach(&l, v.vm, 1024, 1024), 0);
-	CHECK_EQ(lore_start(&l, LORE_MODE_REPLAY, LORE_CAPTURE_TSC), 0);
+	open_session(&v, &l, "tsc", 0, 1024, 1024, LORE_MODE_REPLAY, LORE_CAPTURE_TSC);
 	CHECK_EQ(feed(&l, recorded, 0, nrecorded, 0), nrecorded);
 	CHECK_EQ(vm_run(&v, &o, 100), KVM_EXIT_HLT);
 	CHECK_EQ(o.n, rec_out.n);
@@ -379,8 +389,7 @@ static void rdtsc_replayed_exactly(void)
 	CHECK_EQ(st.feed_consumed, 308);
 	CHECK_EQ(st.tsc_mismatch, 0);
 	CHECK_EQ(st.tsc_deferred, 0);
-	lore_close(&l);
-	vm_destroy(&v);
+	close_session(&v, &l);
 }
 
 /* Replay with the feed given a few records at a time: KVM_RUN comes back (EINTR) when the
@@ -390,9 +399,7 @@ static void rdtsc_replay_waits_for_the_feed(void)
 	struct vm v;
 	struct lore l;
 	struct outlog o = { 0 };
-	CHECK_EQ(vm_create(&v, "tsc", 0), 0);
-	CHECK_EQ(lore_open_attach(&l, v.vm, 1024, 64), 0);
-	CHECK_EQ(lore_start(&l, LORE_MODE_REPLAY, LORE_CAPTURE_TSC), 0);
+	open_session(&v, &l, "tsc", 0, 1024, 64, LORE_MODE_REPLAY, LORE_CAPTURE_TSC);
 	int fed = 0, rc = 0, rounds = 0;
 	fed += feed(&l, recorded, 0, 5, 0);
 	fed += feed(&l, recorded, 5, 1, 0x10);	/* the sixth at a wrong RIP */
@@ -412,8 +419,7 @@ static void rdtsc_replay_waits_for_the_feed(void)
 	CHECK_EQ(st.tsc_mismatch, 1);
 	CHECK_EQ(st.tsc_deferred, o.eintr);
 	CHECK_EQ(st.feed_consumed, 308);
-	lore_close(&l);
-	vm_destroy(&v);
+	close_session(&v, &l);
 }
 
 /* Record with a ring smaller than the burst: RDTSC waits for the drain, nothing is lost. */
@@ -424,9 +430,7 @@ static void rdtsc_record_waits_for_the_drain(void)
 	struct outlog o = { 0 };
 	struct lore_record got[512];
 	int n = 0, rc = 0, rounds = 0;
-	CHECK_EQ(vm_create(&v, "tsc", 0), 0);
-	CHECK_EQ(lore_open_attach(&l, v.vm, 64, 64), 0);
-	CHECK_EQ(lore_start(&l, LORE_MODE_RECORD, LORE_CAPTURE_TSC), 0);
+	open_session(&v, &l, "tsc", 0, 64, 64, LORE_MODE_RECORD, LORE_CAPTURE_TSC);
 	while (rounds++ < 1000) {
 		rc = vm_run(&v, &o, 100);
 		int k = take(&l, LORE_REC_TSC, got + n, 512 - n, NULL);
@@ -445,8 +449,7 @@ static void rdtsc_record_waits_for_the_drain(void)
 	CHECK_EQ(st.tsc_deferred, o.eintr);
 	for (int i = 1; i < n; i++)
 		CHECK(got[i].value > got[i - 1].value);
-	lore_close(&l);
-	vm_destroy(&v);
+	close_session(&v, &l);
 }
 
 /* With KVM's in-kernel PIC and PIT, the guest's PIT reads and its interrupts never reach
@@ -460,9 +463,7 @@ static void in_kernel_irqchip_events_captured(void)
 	uint64_t pit_reads[64];
 	int npit = 0, nvirq = 0, other = 0, bad = 0, pic_writes = 0, rc;
 	memset(&o, 0, sizeof(o));
-	CHECK_EQ(vm_create(&v, "irq", 1), 0);
-	CHECK_EQ(lore_open_attach(&l, v.vm, 1 << 14, 64), 0);
-	CHECK_EQ(lore_start(&l, LORE_MODE_RECORD, LORE_CAPTURE_PIO | LORE_CAPTURE_VIRQ), 0);
+	open_session(&v, &l, "irq", 1, 1 << 14, 64, LORE_MODE_RECORD, LORE_CAPTURE_PIO | LORE_CAPTURE_VIRQ);
 	CHECK_EQ(vm_run(&v, &o, 1000), STOP);
 	uint8_t lo = 0;
 	int have_lo = 0;
@@ -512,8 +513,7 @@ static void in_kernel_irqchip_events_captured(void)
 	CHECK(st.virq >= (uint64_t)nvirq);
 	printf("# irqchip: %d PIT reads, %d interrupts, %d PIC writes, %d other records\n", npit, nvirq, pic_writes,
 	       other);
-	lore_close(&l);
-	vm_destroy(&v);
+	close_session(&v, &l);
 }
 
 /* The records are also readable through LORE_IOC_DRAIN, and LORE_IOC_WAIT sees them. */
@@ -523,9 +523,7 @@ static void drain_and_wait(void)
 	struct lore l;
 	struct outlog o = { 0 };
 	struct lore_record buf[64];
-	CHECK_EQ(vm_create(&v, "tsc", 0), 0);
-	CHECK_EQ(lore_open_attach(&l, v.vm, 1024, 64), 0);
-	CHECK_EQ(lore_start(&l, LORE_MODE_RECORD, LORE_CAPTURE_PIO | LORE_CAPTURE_TSC), 0);
+	open_session(&v, &l, "tsc", 0, 1024, 64, LORE_MODE_RECORD, LORE_CAPTURE_PIO | LORE_CAPTURE_TSC);
 	struct lore_wait w = { .min_records = 1, .timeout_ms = 50 };
 	CHECK_EQ(ioctl(l.fd, LORE_IOC_WAIT, &w), 0);	/* times out: nothing yet */
 	CHECK_EQ(w.available, 0);
@@ -553,8 +551,7 @@ static void drain_and_wait(void)
 	lore_ring_join_consumer(&l.ev, &l.sh->events, (char *)l.sh + l.sh->events_offset, 1024,
 				sizeof(struct lore_record));
 	CHECK_EQ(lore_ring_available(&l.ev), 0);
-	lore_close(&l);
-	vm_destroy(&v);
+	close_session(&v, &l);
 }
 
 /* The notification chain kicks a vCPU that computes without exits: KVM_RUN returns EINTR. */
@@ -589,9 +586,7 @@ static void branch_chain_kicks_the_vcpu(void)
 	struct lore l;
 	struct timespec fired;
 	int kicks = 0;
-	CHECK_EQ(vm_create(&v, "spin", 0), 0);
-	CHECK_EQ(lore_open_attach(&l, v.vm, 1024, 64), 0);
-	CHECK_EQ(lore_start(&l, LORE_MODE_RECORD, 0), 0);	/* nothing captured but the chain's record */
+	open_session(&v, &l, "spin", 0, 1024, 64, LORE_MODE_RECORD, 0);	/* nothing captured but the chain's record */
 	struct lore_branch_arm b = { .config = 0xd1, .target = 1000000, .margin = 100 };
 	int rc = ioctl(l.fd, LORE_IOC_BRANCH_ARM, &b);
 	CHECK(rc < 0 && (errno == ENOENT || errno == EOPNOTSUPP || errno == ENODEV));	/* no PMU here */
@@ -624,8 +619,7 @@ static void branch_chain_kicks_the_vcpu(void)
 	CHECK_EQ(vm_run(&v, &o, 3), -1000);
 	CHECK_EQ(o.n, 3);
 	CHECK_EQ(o.eintr, 0);
-	lore_close(&l);
-	vm_destroy(&v);
+	close_session(&v, &l);
 }
 
 /* Detaching while the vCPU runs with RDTSC intercepted: the intercept goes, the guest goes on. */
@@ -634,9 +628,7 @@ static void detach_under_a_running_vcpu(void)
 	struct vm v;
 	struct lore l;
 	struct outlog o = { 0 };
-	CHECK_EQ(vm_create(&v, "spin", 0), 0);
-	CHECK_EQ(lore_open_attach(&l, v.vm, 64, 64), 0);
-	CHECK_EQ(lore_start(&l, LORE_MODE_RECORD, LORE_CAPTURE_TSC), 0);
+	open_session(&v, &l, "spin", 0, 64, 64, LORE_MODE_RECORD, LORE_CAPTURE_TSC);
 	int rc = vm_run(&v, &o, 2);	/* a full ring defers RDTSCs to us: drain as we go */
 	CHECK(rc == -1000 || rc == -EINTR);
 	struct lore_stats before = lore_stats(&l);
@@ -648,8 +640,7 @@ static void detach_under_a_running_vcpu(void)
 	CHECK_EQ(rc, -1000);
 	CHECK_EQ(o.eintr, 0);
 	CHECK_EQ(o.n, 20);
-	lore_close(&l);
-	vm_destroy(&v);
+	close_session(&v, &l);
 }
 
 /* A process that exits in the middle of a capture (mapping and all) leaves nothing behind. */
@@ -677,13 +668,10 @@ static void process_exit_while_capturing(void)
 	struct vm v;
 	struct lore l;
 	struct outlog o = { 0 };
-	CHECK_EQ(vm_create(&v, "tsc", 0), 0);
-	CHECK_EQ(lore_open_attach(&l, v.vm, 1024, 64), 0);
-	CHECK_EQ(lore_start(&l, LORE_MODE_RECORD, LORE_CAPTURE_TSC), 0);
+	open_session(&v, &l, "tsc", 0, 1024, 64, LORE_MODE_RECORD, LORE_CAPTURE_TSC);
 	CHECK_EQ(vm_run(&v, &o, 100), KVM_EXIT_HLT);
 	CHECK_EQ(lore_stats(&l).tsc, 308);
-	lore_close(&l);
-	vm_destroy(&v);
+	close_session(&v, &l);
 }
 
 /*
