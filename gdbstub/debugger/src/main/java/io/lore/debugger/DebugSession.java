@@ -64,6 +64,8 @@ public final class DebugSession implements AutoCloseable {
             reader = RecordingReader.open(recording);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IOException(recording + ": no such file");
+        } catch (io.lore.log.RecordingFormatException e) {
+            throw new IOException(recording + ": not a LoRe recording: " + e.getMessage());
         }
         EngineThread engine = new EngineThread();
         try {

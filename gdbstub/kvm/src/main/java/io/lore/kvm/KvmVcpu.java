@@ -47,6 +47,10 @@ public final class KvmVcpu implements AutoCloseable {
      * another thread makes it return {@link ExitReason#INTR}.
      */
     public int run() {
+        boolean kicked = kick.pending; // a kick whose signal a handler may have taken
+        if (kicked) {
+            run.immediateExit(true);
+        }
         try {
             LibC.ioctl(fd, Ioctls.RUN, 0);
         } catch (LastErrorException e) {
@@ -55,6 +59,10 @@ public final class KvmVcpu implements AutoCloseable {
                 return ExitReason.INTR;
             }
             throw KvmException.of("KVM_RUN", e);
+        } finally {
+            if (kicked) {
+                run.immediateExit(false);
+            }
         }
         return run.exitReason();
     }

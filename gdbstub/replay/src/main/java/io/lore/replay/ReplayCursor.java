@@ -459,11 +459,16 @@ public final class ReplayCursor implements AutoCloseable {
      */
     private Stop enterHandler(Goal goal, int vector, boolean oneStep) {
         atAnchor = false;
-        // a plain run lets the guest go (the handler's entry is an arrival only a breakpoint there sees)
-        long handler = oneStep || goal.breakpoints().length > 0 ? debug.handlerOf(vector) : -1;
+        // A plain run lets the guest go (the handler's entry is an arrival only a breakpoint there
+        // sees), unless pages are trapped: KVM cannot deliver onto a stack in one.
+        boolean trapped = tracker.slots().anyTrapped();
+        long handler = oneStep || trapped || goal.breakpoints().length > 0 ? debug.handlerOf(vector) : -1;
         boolean stopThere = oneStep || contains(goal.breakpoints(), handler);
-        if (handler >= 0 && stopThere) {
+        if (handler >= 0 && (stopThere || trapped)) {
             int reason = runUntrapped(() -> debug.planHandlerEntry(handler, goal));
+            while (reason == ExitReason.INTR) { // a kick before the delivery: deliver anyway, stop after
+                reason = runUntrapped(() -> debug.planHandlerEntry(handler, goal));
+            }
             if (reason == ExitReason.DEBUG && rip() == handler) {
                 leaveArrival = true;
                 if (debug.isUserBreakpoint(handler)) {

@@ -305,22 +305,35 @@ public final class TimeTravel implements AutoCloseable {
             known = null;
             return stalled ? stalledMotion() : Motion.of(Motion.Kind.INTERRUPTED);
         } catch (ReplayCursor.DivergenceException d) {
-            known = null;
+            recoverFromDivergence();
             return Motion.diverged(d.divergence());
         } finally {
             moving = false;
         }
     }
 
-    private Motion stalledMotion() {
+    /** Back to the last checkpoint before where the replay left the recording, so the session goes on. */
+    private void recoverFromDivergence() {
         known = null;
+        try {
+            restore(store.floor(cursor.exit()));
+        } catch (RuntimeException e) {
+            // the machine stays where it diverged; the divergence report says what happened
+        }
+    }
+
+    private Motion stalledMotion() {
         Event next = cursor.nextEvent();
-        return Motion.diverged(cursor.divergence(next == null ? "end of recording" : io.lore.replay.EventFormat.describe(next),
+        Motion m = Motion.diverged(cursor.divergence(next == null ? "end of recording" : io.lore.replay.EventFormat.describe(next),
                 String.format(java.util.Locale.ROOT, "no progress for %.0f s: the guest runs without reaching the next "
                         + "recorded event", stallNanos / 1e9)));
+        recoverFromDivergence();
+        return m;
     }
 
     private <T> T guarded(java.util.function.Supplier<T> body) {
+        interrupted = false;
+        cursor.clearStopRequest();
         try {
             return body.get();
         } catch (Interrupted e) {
