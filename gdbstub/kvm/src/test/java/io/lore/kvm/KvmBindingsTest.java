@@ -145,6 +145,23 @@ class KvmBindingsTest {
     }
 
     @Test
+    void aKickWhoseSignalTheJvmUnblockedNeitherKillsNorIsLost() throws Exception {
+        startRealMode(0x2000, bytes(0xeb, 0xfe));
+        assertTrue(KickSignalHandler.currentHandler() != 0, "the kick signal has a handler, not its default action");
+        int reason = CompletableFuture.supplyAsync(() -> {
+            vcpu.bindToCurrentThread();
+            // what HotSpot does to a thread after handling a SIGSEGV in it: the kick signal is unblocked
+            com.sun.jna.Memory set = new com.sun.jna.Memory(128);
+            set.clear();
+            set.setLong(0, Kick.bit());
+            LibC.pthread_sigmask(1 /* SIG_UNBLOCK */, set, null);
+            vcpu.kick(); // delivered to the handler at once, outside KVM_RUN
+            return vcpu.run();
+        }).get(5, TimeUnit.SECONDS);
+        assertEquals(ExitReason.INTR, reason, "the spinning guest was still kicked out");
+    }
+
+    @Test
     void singleStepExitsAfterEachInstruction() {
         // nop; nop; hlt
         startRealMode(0x1000, bytes(0x90, 0x90, 0xf4));
