@@ -60,7 +60,7 @@ static int lore_branch_kick(struct notifier_block *nb, unsigned long event, void
 	if (event != LORE_BRANCH_OVERFLOW)
 		return NOTIFY_DONE;
 	if (s->branch_event)
-		count = local64_read(&s->branch_event->count);
+		count = s->branch_base + local64_read(&s->branch_event->count);
 	lore_rec_clear(&r, LORE_REC_BRANCH, s->vcpu ? s->vcpu->vcpu_id : 0, atomic64_read(&s->exits));
 	r.value = count;
 	lore_emit(s, &r);
@@ -148,9 +148,11 @@ long lore_branch_arm(struct lore_session *s, const struct lore_branch_arm *a)
 
 	if (a->flags || a->reserved || !lore_branch_config_ok(a->config))
 		return -EINVAL;
+	/* counts are absolute across re-arms: a new counter starts at 0, the base carries on */
 	if (s->branch_event && s->branch_event->attr.config == a->config)
-		now = perf_event_read_value(s->branch_event, &enabled, &running);
+		now = s->branch_base + perf_event_read_value(s->branch_event, &enabled, &running);
 	lore_branch_release(s);
+	s->branch_base = now;
 	period = lore_branch_period(now, a->target, a->margin);
 	if (!period)
 		return -ERANGE;	/* already within the margin: finish by stepping */
@@ -170,6 +172,6 @@ long lore_branch_read(struct lore_session *s, u64 *count)
 
 	if (!s->branch_event)
 		return -ENOENT;
-	*count = perf_event_read_value(s->branch_event, &enabled, &running);
+	*count = s->branch_base + perf_event_read_value(s->branch_event, &enabled, &running);
 	return 0;
 }

@@ -46,6 +46,7 @@ struct lore_session {
 	struct kvm_vcpu *vcpu;		/* the vCPU seen entering last: the one to kick */
 	struct perf_event *branch_event;
 	u64 branch_target, branch_margin;
+	u64 branch_base;		/* guest branches counted by earlier counters */
 	struct irq_work branch_work;
 	atomic_t kick_pending;		/* lore_kick_vcpu: stop at the next entry */
 };

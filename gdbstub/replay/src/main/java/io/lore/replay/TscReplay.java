@@ -76,15 +76,24 @@ final class TscReplay implements AutoCloseable {
     private void feed() {
         var ring = capture.feed();
         int next = 0;
+        long deferredWhenAllTaken = -1;
         try {
             while (!closed) {
                 while (next < values.length && ring.offer(KernelRecord.tscFeed(values[next], rips[next]))) {
                     next++;
                 }
-                if (next == values.length && capture.stats().tscDeferred() > 0 && capture.stats().feedConsumed() == values.length) {
-                    overrun = true; // every value is taken and the guest asked for more
-                    onOverrun.run();
-                    return;
+                if (next == values.length) {
+                    KernelStats s = capture.stats();
+                    if (s.feedConsumed() == values.length) {
+                        // every value is taken: one more RDTSC is sent back to user space, again and again
+                        if (deferredWhenAllTaken < 0) {
+                            deferredWhenAllTaken = s.tscDeferred();
+                        } else if (s.tscDeferred() > deferredWhenAllTaken) {
+                            overrun = true;
+                            onOverrun.run();
+                            return;
+                        }
+                    }
                 }
                 Thread.sleep(1);
             }
