@@ -23,9 +23,16 @@ final class CTests {
 
     private CTests() {}
 
+    /** The repository: lore.root when it is one (the reactor sets it), else the nearest directory above that has kmod/. */
     static Path root() {
         String p = System.getProperty("lore.root");
-        return Path.of(p != null ? p : "../..").toAbsolutePath().normalize();
+        Path start = Path.of(p != null ? p : ".").toAbsolutePath().normalize();
+        for (Path d = start; d != null; d = d.getParent()) {
+            if (java.nio.file.Files.isRegularFile(d.resolve("kmod/include/uapi/lore.h"))) {
+                return d;
+            }
+        }
+        return start;
     }
 
     static Path kmod() {
