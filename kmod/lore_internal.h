@@ -29,6 +29,7 @@ struct lore_session {
 	struct lore_ring_side events;	/* kernel produces */
 	struct lore_ring_side feed;	/* kernel consumes */
 	wait_queue_head_t wait;		/* LORE_IOC_WAIT sleepers */
+	struct irq_work wake_work;	/* wakes them from any context the producers run in */
 
 	/* What the probes do; written under lock, read by the probes with READ_ONCE. */
 	u32 mode;
@@ -58,6 +59,7 @@ bool lore_trace_ready(void);
 void lore_session_publish(struct lore_session *s);
 void lore_session_unpublish(struct lore_session *s);
 void lore_emit(struct lore_session *s, const struct lore_record *r);
+void lore_wake_waiters(struct lore_session *s);
 bool lore_vm_taken(struct kvm *kvm);
 struct lore_session *lore_find(struct kvm *kvm);
 

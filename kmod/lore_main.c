@@ -25,6 +25,11 @@
 
 static u32 lore_caps;
 
+static void lore_wake_work(struct irq_work *work)
+{
+	wake_up_interruptible(&container_of(work, struct lore_session, wake_work)->wait);
+}
+
 static struct lore_session *session_alloc(void)
 {
 	struct lore_session *s = kzalloc(sizeof(*s), GFP_KERNEL);
@@ -34,6 +39,7 @@ static struct lore_session *session_alloc(void)
 	mutex_init(&s->lock);
 	raw_spin_lock_init(&s->ring_lock);
 	init_waitqueue_head(&s->wait);
+	init_irq_work(&s->wake_work, lore_wake_work);
 	INIT_LIST_HEAD(&s->node);
 	lore_branch_session_init(s);
 	return s;
@@ -114,6 +120,7 @@ static void lore_detach(struct lore_session *s)
 	WRITE_ONCE(s->closing, true);
 	lore_tsc_quiesce(s);		/* while the probes can still see the session */
 	lore_session_unpublish(s);	/* no probe runs with s after this */
+	irq_work_sync(&s->wake_work);
 	s->attached = false;
 	wake_up_interruptible_all(&s->wait);
 	kvm_put_kvm(s->kvm);

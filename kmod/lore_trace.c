@@ -61,8 +61,18 @@ void lore_emit(struct lore_session *s, const struct lore_record *r)
 		return;
 	}
 	atomic64_inc(&s->records);
+	lore_wake_waiters(s);
+}
+
+/*
+ * Producers run in tracepoints, a kprobe handler and irq_work; waking a sleeper takes the
+ * scheduler's locks, so it is handed to an irq_work (safe from any of them, and a no-op
+ * while one is already queued).
+ */
+void lore_wake_waiters(struct lore_session *s)
+{
 	if (wq_has_sleeper(&s->wait))
-		wake_up_interruptible(&s->wait);
+		irq_work_queue(&s->wake_work);
 }
 
 static u64 exits_of(struct lore_session *s)

@@ -144,8 +144,7 @@ static void record_rdtsc(struct lore_session *s, struct kvm_vcpu *vcpu, struct v
 	atomic64_inc(&s->records);
 	atomic64_inc(&s->tsc);
 	answer(vcpu, vmcb, tsc);
-	if (wq_has_sleeper(&s->wait))
-		wake_up_interruptible(&s->wait);
+	lore_wake_waiters(s);
 }
 
 static void replay_rdtsc(struct lore_session *s, struct kvm_vcpu *vcpu, struct vmcb *vmcb, u64 rip)

@@ -516,6 +516,19 @@ static void in_kernel_irqchip_events_captured(void)
 	close_session(&v, &l);
 }
 
+struct waiter {
+	int fd;
+	struct lore_wait w;
+	int rc;
+};
+
+static void *wait_thread(void *arg)
+{
+	struct waiter *wt = arg;
+	wt->rc = ioctl(wt->fd, LORE_IOC_WAIT, &wt->w);
+	return NULL;
+}
+
 /* The records are also readable through LORE_IOC_DRAIN, and LORE_IOC_WAIT sees them. */
 static void drain_and_wait(void)
 {
@@ -527,7 +540,19 @@ static void drain_and_wait(void)
 	struct lore_wait w = { .min_records = 1, .timeout_ms = 50 };
 	CHECK_EQ(ioctl(l.fd, LORE_IOC_WAIT, &w), 0);	/* times out: nothing yet */
 	CHECK_EQ(w.available, 0);
+	/* a sleeper is woken by the records as they come */
+	struct waiter wt = { .fd = l.fd, .w = { .min_records = 100, .timeout_ms = 20000 } };
+	pthread_t t;
+	pthread_create(&t, NULL, wait_thread, &wt);
+	usleep(100000);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CHECK_EQ(vm_run(&v, &o, 100), KVM_EXIT_HLT);
+	pthread_join(t, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK_EQ(wt.rc, 0);
+	CHECK(wt.w.available >= 100);
+	CHECK((t1.tv_sec - t0.tv_sec) < 10);	/* woken, not timed out */
 	w.min_records = 10;
 	CHECK_EQ(ioctl(l.fd, LORE_IOC_WAIT, &w), 0);
 	CHECK_EQ(w.available, 308 + 17);	/* RDTSCs and the guest's OUTs (user-space PIO is seen too) */
