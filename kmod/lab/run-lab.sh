@@ -8,6 +8,10 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE/../build/lab}
 EXTRA=${2:-}
+if [ ! -f "$OUT/initramfs.cpio.gz" ] || [ ! -f "$OUT/rootfs/lab/kver" ]; then
+  echo "run-lab: no lab in $OUT: build it first with kmod/lab/build-lab.sh $OUT" >&2
+  exit 2
+fi
 KVER=$(cat "$OUT/rootfs/lab/kver")
 ROOT=$(cd "$HERE/../.." && pwd)
 exec timeout -k 5 "${LAB_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg -cpu max -m 3G -smp 1 \
