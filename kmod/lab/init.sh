@@ -66,14 +66,14 @@ if [ "$(arg lore.java)" != 0 ]; then
     echo "# java tests start uptime $(up)"
     guests=$(arg lore.guests | tr ',' ' ')
     if [ -z "$guests" ]; then
-      # Replaying interrupts needs KVM's hardware breakpoints (each injection runs to its
-      # handler); where they do not fire, only guests without interrupts can be replayed.
+      # Replay finds interrupts injected while the guest computed with KVM's hardware
+      # breakpoints; where they do not fire, only guests without such interrupts replay.
       if [ "$(/lab/labtest /lab/guest --probe-hwbp)" = "hwbp yes" ]; then
         guests="hello exits rtc pit pic demo"
       else
         guests="hello exits rtc"
         echo "# hardware breakpoints of KVM guest debugging do not fire in this lab: the guests with"
-        echo "# interrupts (pit, pic, demo) are not replayed here (run them with lore.guests=pit,pic,demo)"
+        echo "# interrupts positioned by state (pit, pic, demo) are not replayed here (lore.guests=pit,pic,demo)"
       fi
     fi
     userguests=$(arg lore.userguests | tr ',' ' ')
