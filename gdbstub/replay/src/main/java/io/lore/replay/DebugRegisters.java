@@ -41,12 +41,19 @@ final class DebugRegisters {
      * already seen, and supplies the address).
      */
     void plan(StatePoint target, ReplayCursor.Goal goal, boolean step, LongSupplier rip) {
+        long[] bps = goal.breakpoints();
+        if (target == null && bps.length == 0 && !step) { // the plain replay's usual case: nothing to arm
+            clearSlots();
+            breakpoints = bps;
+            apply(0, null);
+            return;
+        }
         clearSlots();
         int next = 0;
         if (target != null) {
             setExec(next++, target.rip());
         }
-        breakpoints = goal.breakpoints();
+        breakpoints = bps;
         boolean overflow = false;
         for (long b : breakpoints) {
             if (next < SLOTS) {
