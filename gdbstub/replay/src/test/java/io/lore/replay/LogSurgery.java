@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.function.Function;
 
 /** Test helper: copies a recording with one event changed, or with its tail cut off. */
-final class LogSurgery {
+public final class LogSurgery {
     private LogSurgery() {}
 
     /** Replaces the first event for which {@code change} returns non-null; returns that event's ordinal. */
-    static long rewrite(Path in, Path out, Function<Event, Event> change) throws Exception {
+    public static long rewrite(Path in, Path out, Function<Event, Event> change) throws Exception {
         long[] changedAt = {-1};
         copy(in, out, Integer.MAX_VALUE, e -> {
             if (changedAt[0] < 0) {
@@ -35,7 +35,7 @@ final class LogSurgery {
     }
 
     /** Keeps the first {@code keep} events and no footer, as a killed recorder would leave it. */
-    static void truncateAfterEvents(Path in, Path out, int keep) throws Exception {
+    public static void truncateAfterEvents(Path in, Path out, int keep) throws Exception {
         copy(in, out, keep, e -> e, false);
     }
 

@@ -63,6 +63,11 @@ public final class TimeTravel implements AutoCloseable {
     }
 
     public TimeTravel(RecordingReader recording, long budgetBytes, long spacingNanos) {
+        if (readsTsc(recording)) {
+            // lore.ko feeds RDTSC values forward only; going back would need the feed rewound
+            throw new IllegalStateException("the guest read the TSC in this recording (kernel-assisted capture): "
+                    + "reverse debugging such recordings is not supported yet; `lore replay` verifies it");
+        }
         this.cursor = new ReplayCursor(recording, null);
         this.spacingNanos = spacingNanos;
         cursor.machine().vcpu().bindToCurrentThread();
@@ -110,6 +115,18 @@ public final class TimeTravel implements AutoCloseable {
     }
 
     private Thread watchdog;
+
+    private static boolean readsTsc(RecordingReader r) {
+        if (r.summary().isPresent()) {
+            return r.summary().get().count(io.lore.log.EventKind.TSC) > 0;
+        }
+        for (var it = r.events(); it.hasNext(); ) {
+            if (it.next() instanceof Event.Tsc) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public ReplayCursor cursor() {
         return cursor;

@@ -128,6 +128,23 @@ class TimeTravelTest {
         }
     }
 
+    @Test
+    void aRecordingWithTscValuesIsRefusedInOneLine() throws Exception {
+        Path plain;
+        try (RecordingReader rec = record("hello.elf")) {
+            plain = rec.path();
+        }
+        Path withTsc = dir.resolve("tsc.lore");
+        Path cut = dir.resolve("tsc-cut.lore");
+        io.lore.replay.LogSurgery.rewrite(plain, withTsc, e -> e instanceof Event.PioOut p ? new Event.Tsc(p.ordinal(), 42, 0x100000) : null);
+        io.lore.replay.LogSurgery.truncateAfterEvents(withTsc, cut, 1000); // no footer: the events themselves tell
+        try (RecordingReader rec = RecordingReader.open(cut)) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> new TimeTravel(rec, 0));
+            assertTrue(e.getMessage().contains("TSC") && !e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
     /** Asserts the kind of a move, showing a divergence report if the replay left the recording. */
     private static Motion expect(Motion.Kind kind, Motion m) {
         assertEquals(kind, m.kind(), () -> m.divergence() == null ? "" : m.divergence().describe());
