@@ -136,7 +136,9 @@ public final class Replayer implements AutoCloseable {
     }
 
     private Result result(Outcome o, Divergence d, long start) {
-        return new Result(o, d, cursor.exit(), cursor.eventIndex(), cursor.digestsChecked(), cursor.serialBytes(),
+        // the cursor stops before the End event (it stays there, at the end of history): count it as replayed
+        long events = cursor.eventIndex() + (o == Outcome.VERIFIED && cursor.nextEvent() instanceof Event.End ? 1 : 0);
+        return new Result(o, d, cursor.exit(), events, cursor.digestsChecked(), cursor.serialBytes(),
                 System.nanoTime() - start, cursor.breakpointHits());
     }
 
