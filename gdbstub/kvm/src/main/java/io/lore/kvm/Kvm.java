@@ -16,6 +16,7 @@ public final class Kvm implements AutoCloseable {
     public static final int CAP_DEBUGREGS = 50;
     public static final int CAP_XSAVE = 55;
     public static final int CAP_XCRS = 56;
+    public static final int CAP_SYNC_REGS = 74;
     public static final int CAP_IMMEDIATE_EXIT = 136;
 
     private final int fd;

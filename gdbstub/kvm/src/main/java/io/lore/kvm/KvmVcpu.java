@@ -24,9 +24,19 @@ public final class KvmVcpu implements AutoCloseable {
     private final Memory irqBuf = new Memory(4);
     private final Memory debugBuf = new Memory(Layouts.GUEST_DEBUG_SIZE);
     private final Kick kick = new Kick();
+    /** KVM_CAP_SYNC_REGS offers the general registers in the run area (see {@link #syncRegs}). */
+    private final boolean syncRegsSupported;
+    /** struct kvm_run's s.regs.regs: what KVM_RUN stored on its way out, when asked to. */
+    private final Pointer syncedRegs;
+    /**
+     * The run area holds the registers exactly as KVM_GET_REGS would return them now: the last
+     * KVM_RUN stored them and no vCPU ioctl has run since (any may change what GET_REGS says).
+     */
+    private boolean syncedRegsCurrent;
 
     KvmVcpu(Kvm kvm, int fd) {
         this.fd = fd;
+        this.syncRegsSupported = (kvm.checkExtension(Kvm.CAP_SYNC_REGS) & Layouts.SYNC_X86_REGS) != 0;
         this.runMappingSize = kvm.vcpuMmapSize();
         try {
             this.runMapping = LibC.mmap(null, new NativeLong(runMappingSize), LibC.PROT_READ | LibC.PROT_WRITE,
@@ -36,6 +46,20 @@ public final class KvmVcpu implements AutoCloseable {
             throw KvmException.of("mmap of the vCPU run area", e);
         }
         this.run = new RunArea(runMapping.getByteBuffer(0, runMappingSize));
+        this.syncedRegs = runMapping.share(Layouts.RUN_SYNC_REGS);
+    }
+
+    /**
+     * Asks KVM_RUN to store the general registers in the run area on its way out (on from the
+     * next run), so that {@link #getRegs} after it needs no KVM_GET_REGS. That ioctl loads and
+     * puts the vCPU each time, which on this nested host costs more than a KVM_RUN; replay reads
+     * RIP after every breakpoint and single-step exit. Off by default: storing them costs a
+     * little on every exit. A no-op where KVM lacks KVM_CAP_SYNC_REGS (getRegs then asks KVM).
+     */
+    public void syncRegs(boolean on) {
+        if (syncRegsSupported) {
+            run.validRegs(on ? Layouts.SYNC_X86_REGS : 0);
+        }
     }
 
     public RunArea runArea() {
@@ -51,8 +75,11 @@ public final class KvmVcpu implements AutoCloseable {
         if (kicked) {
             run.immediateExit(true);
         }
+        syncedRegsCurrent = false;
         try {
             LibC.ioctl(fd, Ioctls.RUN, 0);
+            // only a run that returned normally is trusted to have stored them
+            syncedRegsCurrent = run.validRegs() != 0;
         } catch (LastErrorException e) {
             if (e.getErrorCode() == LibC.EINTR || e.getErrorCode() == LibC.EAGAIN) {
                 kick.drain();
@@ -95,6 +122,10 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public Regs getRegs(Regs into) {
+        if (syncedRegsCurrent) { // the same struct kvm_regs KVM_GET_REGS would copy out (both use __get_regs)
+            into.load(syncedRegs);
+            return into;
+        }
         ioctl(Ioctls.GET_REGS, regsBuf, "KVM_GET_REGS");
         into.load(regsBuf);
         return into;
@@ -152,6 +183,7 @@ public final class KvmVcpu implements AutoCloseable {
 
     /** Reads the MSRs named by {@code indices}; an MSR KVM refuses reads as 0 and is reported by count. */
     public long[] getMsrs(int[] indices) {
+        syncedRegsCurrent = false;
         Memory buf = msrBuffer(indices, null);
         int n;
         try {
@@ -171,6 +203,7 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public void setMsrs(int[] indices, long[] values) {
+        syncedRegsCurrent = false;
         Memory buf = msrBuffer(indices, values);
         int n;
         try {
@@ -199,6 +232,7 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     private byte[] getBlob(NativeLong request, int size, String name) {
+        syncedRegsCurrent = false;
         Memory buf = new Memory(size);
         buf.clear();
         ioctl(request, buf, name);
@@ -209,12 +243,14 @@ public final class KvmVcpu implements AutoCloseable {
         if (data.length != size) {
             throw new IllegalArgumentException(name + " needs " + size + " bytes, got " + data.length);
         }
+        syncedRegsCurrent = false;
         Memory buf = new Memory(size);
         buf.write(0, data, 0, size);
         ioctl(request, buf, name);
     }
 
     private void ioctl(NativeLong request, Pointer arg, String name) {
+        syncedRegsCurrent = false; // any vCPU ioctl may change what KVM_GET_REGS returns (SET_GUEST_DEBUG: RFLAGS.TF)
         try {
             LibC.ioctl(fd, request, arg);
         } catch (LastErrorException e) {

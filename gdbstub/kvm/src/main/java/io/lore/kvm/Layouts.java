@@ -25,6 +25,9 @@ final class Layouts {
     static final int RUN_IF_FLAG = 13;
     static final int RUN_CR8 = 16;
     static final int RUN_UNION = 32;
+    static final int RUN_VALID_REGS = 288; // after the 256-byte exit union
+    static final int RUN_SYNC_REGS = 304; // s.regs: struct kvm_sync_regs, kvm_regs first
+    static final int SYNC_X86_REGS = 1;
     // io
     static final int IO_DIRECTION = RUN_UNION;
     static final int IO_SIZE = RUN_UNION + 1;

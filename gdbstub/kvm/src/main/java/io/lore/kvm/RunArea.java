@@ -21,6 +21,8 @@ public final class RunArea {
 
     public void requestInterruptWindow(boolean on) { b.put(Layouts.RUN_REQUEST_INTERRUPT_WINDOW, (byte) (on ? 1 : 0)); }
     public boolean interruptWindowRequested() { return b.get(Layouts.RUN_REQUEST_INTERRUPT_WINDOW) != 0; }
+    void validRegs(long kvmSyncBits) { b.putLong(Layouts.RUN_VALID_REGS, kvmSyncBits); }
+    long validRegs() { return b.getLong(Layouts.RUN_VALID_REGS); }
     public void immediateExit(boolean on) { b.put(Layouts.RUN_IMMEDIATE_EXIT, (byte) (on ? 1 : 0)); }
     public boolean readyForInterruptInjection() { return b.get(Layouts.RUN_READY_FOR_INTERRUPT_INJECTION) != 0; }
     public boolean ifFlag() { return b.get(Layouts.RUN_IF_FLAG) != 0; }

@@ -173,6 +173,30 @@ class KvmBindingsTest {
     }
 
     @Test
+    void registersKvmRunStoresAreTheOnesKvmGetRegsReturns() {
+        // mov ax,0x1234; mov bx,0x5678; out 0x10,al; inc cx; hlt — single-stepped, then an exit
+        startRealMode(0x1000, bytes(0xb8, 0x34, 0x12, 0xbb, 0x78, 0x56, 0xe6, 0x10, 0x41, 0xf4));
+        vcpu.syncRegs(true);
+        vcpu.setGuestDebug(KvmVcpu.GUESTDBG_ENABLE | KvmVcpu.GUESTDBG_SINGLESTEP, null);
+        for (long rip : new long[] {0x1003, 0x1006, 0x1008, 0x1009}) {
+            int reason = vcpu.run();
+            Regs stored = vcpu.getRegs(); // from the run area
+            vcpu.getSregs(); // any other vCPU ioctl: the next getRegs asks KVM
+            assertEquals(vcpu.getRegs(), stored, "registers after the exit to 0x" + Long.toHexString(rip));
+            assertEquals(rip, stored.rip(), "exit " + ExitReason.name(reason));
+        }
+        // what the host sets is what it reads back, not the stale stored copy
+        vcpu.setGuestDebug(0, null);
+        assertEquals(ExitReason.HLT, vcpu.run());
+        Regs r = vcpu.getRegs();
+        r.set(Regs.RDX, 0x77);
+        vcpu.setRegs(r);
+        assertEquals(0x77, vcpu.getRegs().get(Regs.RDX));
+        assertEquals(0x1234, vcpu.getRegs().get(Regs.RAX));
+        assertEquals(1, vcpu.getRegs().get(Regs.RCX));
+    }
+
+    @Test
     void dirtyLogReportsWrittenPages() {
         // mov byte [0x3000], al ; hlt   (a2 00 30 in 16-bit: mov [moffs16], al)
         startRealMode(0x1000, bytes(0xa2, 0x00, 0x30, 0xf4));

@@ -179,6 +179,9 @@ final class DebugRegisters {
             return;
         }
         vcpu.setGuestDebug(mode, dr);
+        // While debugging, every exit is followed by reads of RIP (arrivals, state checks, the
+        // plan of the next run): have KVM_RUN hand the registers over. Without, no one needs them.
+        vcpu.syncRegs(mode != 0);
         appliedMode = mode;
         if (dr != null) {
             System.arraycopy(dr, 0, appliedDr, 0, 8);

@@ -628,10 +628,10 @@ public final class ReplayCursor implements AutoCloseable {
         boolean in = run.ioDirection() == RunArea.IO_IN;
         for (int k = 0; k < count; k++) {
             Event e = events.peek();
-            String actual = String.format("%s port 0x%04x size %d", in ? "IN" : "OUT", port, size);
             if (in) {
                 if (!(e instanceof Event.PioIn p) || p.ordinal() != ordinal || p.port() != port || p.size() != size) {
-                    throw new DivergenceException(divergence(e == null ? "end of recording" : EventFormat.describe(e), actual));
+                    throw new DivergenceException(divergence(e == null ? "end of recording" : EventFormat.describe(e),
+                            describePio(in, port, size)));
                 }
                 run.ioData(k, p.value());
             } else {
@@ -639,12 +639,17 @@ public final class ReplayCursor implements AutoCloseable {
                 if (!(e instanceof Event.PioOut p) || p.ordinal() != ordinal || p.port() != port || p.size() != size
                         || p.value() != value) {
                     throw new DivergenceException(divergence(e == null ? "end of recording" : EventFormat.describe(e),
-                            actual + " <- 0x" + Integer.toHexString(value)));
+                            describePio(in, port, size) + " <- 0x" + Integer.toHexString(value)));
                 }
                 serial.pioOut(port, value);
             }
             events.take();
         }
+    }
+
+    /** The exit as a divergence report shows it: formatted only then, not for every exit that matches. */
+    private static String describePio(boolean in, int port, int size) {
+        return String.format("%s port 0x%04x size %d", in ? "IN" : "OUT", port, size);
     }
 
     private void replayMmio() {
