@@ -26,8 +26,6 @@ public final class KvmVcpu implements AutoCloseable {
     private final Kick kick = new Kick();
     /** KVM_CAP_SYNC_REGS offers the general registers in the run area (see {@link #syncRegs}). */
     private final boolean syncRegsSupported;
-    /** struct kvm_run's s.regs.regs: what KVM_RUN stored on its way out, when asked to. */
-    private final Pointer syncedRegs;
     /**
      * The run area holds the registers exactly as KVM_GET_REGS would return them now: the last
      * KVM_RUN stored them and no vCPU ioctl has run since (any may change what GET_REGS says).
@@ -46,7 +44,6 @@ public final class KvmVcpu implements AutoCloseable {
             throw KvmException.of("mmap of the vCPU run area", e);
         }
         this.run = new RunArea(runMapping.getByteBuffer(0, runMappingSize));
-        this.syncedRegs = runMapping.share(Layouts.RUN_SYNC_REGS);
     }
 
     /**
@@ -123,7 +120,7 @@ public final class KvmVcpu implements AutoCloseable {
 
     public Regs getRegs(Regs into) {
         if (syncedRegsCurrent) { // the same struct kvm_regs KVM_GET_REGS would copy out (both use __get_regs)
-            into.load(syncedRegs);
+            into.load(run);
             return into;
         }
         ioctl(Ioctls.GET_REGS, regsBuf, "KVM_GET_REGS");

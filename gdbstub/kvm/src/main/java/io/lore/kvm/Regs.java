@@ -31,6 +31,7 @@ public final class Regs {
     }
 
     void load(Pointer p) { p.read(0, r, 0, r.length); }
+    void load(RunArea synced) { synced.syncedRegs(r); }
     void store(Pointer p) { p.write(0, r, 0, r.length); }
 
     @Override

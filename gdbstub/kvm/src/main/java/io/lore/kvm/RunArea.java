@@ -23,6 +23,13 @@ public final class RunArea {
     public boolean interruptWindowRequested() { return b.get(Layouts.RUN_REQUEST_INTERRUPT_WINDOW) != 0; }
     void validRegs(long kvmSyncBits) { b.putLong(Layouts.RUN_VALID_REGS, kvmSyncBits); }
     long validRegs() { return b.getLong(Layouts.RUN_VALID_REGS); }
+
+    /** The general registers KVM_RUN stored (s.regs.regs), read in Java: no native call per read. */
+    void syncedRegs(long[] into) {
+        for (int i = 0; i < into.length; i++) {
+            into[i] = b.getLong(Layouts.RUN_SYNC_REGS + 8 * i);
+        }
+    }
     public void immediateExit(boolean on) { b.put(Layouts.RUN_IMMEDIATE_EXIT, (byte) (on ? 1 : 0)); }
     public boolean readyForInterruptInjection() { return b.get(Layouts.RUN_READY_FOR_INTERRUPT_INJECTION) != 0; }
     public boolean ifFlag() { return b.get(Layouts.RUN_IF_FLAG) != 0; }
