@@ -152,6 +152,15 @@ public final class ReplayCursor implements AutoCloseable {
         return tracker;
     }
 
+    /**
+     * Has KVM_RUN leave the general registers in the run area while breakpoints or single steps
+     * are in use, so the RIP reads after each breakpoint hit cost no KVM_GET_REGS (the plain
+     * replay's interrupts positioned by state are found through many such hits).
+     */
+    public void readRegistersFromRunArea(boolean on) {
+        debug.syncRegisters(on);
+    }
+
     /** With a branch counter (recording and host both have one), targets are approached at full speed. */
     public void useBranchCounter(GuestBranchCounter counter) {
         this.branches = counter;
