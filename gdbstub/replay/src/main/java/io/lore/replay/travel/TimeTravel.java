@@ -37,6 +37,8 @@ import java.util.TreeMap;
 public final class TimeTravel implements AutoCloseable {
     public static final long DEFAULT_BUDGET_BYTES = 512L << 20;
     public static final long DEFAULT_SPACING_NANOS = 25_000_000L;
+    /** Single steps a reverse step may take to find the instant before (about 8 µs each here). */
+    static final long MAX_STEP_BACK = 5_000_000L;
 
     private final ReplayCursor cursor;
     private final CheckpointStore store;
@@ -478,6 +480,10 @@ public final class TimeTravel implements AutoCloseable {
             steps++;
             if (cursor.exit() > p.exit()) {
                 throw new IllegalStateException("stepping from " + q + " passed " + p + " without reaching it");
+            }
+            if (steps > MAX_STEP_BACK) { // about a minute of single steps: say so rather than seem hung
+                throw new IllegalStateException(String.format(java.util.Locale.ROOT, "cannot go back one instruction from %s: "
+                        + "it is more than %,d instructions after %s", p, MAX_STEP_BACK, q));
             }
         } while (!reachedP.getAsBoolean());
         seekTo(q);
