@@ -1,5 +1,6 @@
 package io.lore.kmod;
 
+import io.lore.kvm.LibC;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
@@ -34,11 +35,11 @@ public final class LoreDevice implements AutoCloseable {
 
     public static LoreDevice open(String path) {
         try {
-            return new LoreDevice(KmodLibC.open(path, KmodLibC.O_RDWR | KmodLibC.O_CLOEXEC));
+            return new LoreDevice(LibC.open(path, LibC.O_RDWR | LibC.O_CLOEXEC));
         } catch (LastErrorException e) {
-            String why = e.getErrorCode() == KmodLibC.ENOENT ? "lore.ko is not loaded (see kmod/README.md)"
-                    : e.getErrorCode() == KmodLibC.EACCES ? "permission denied (root, or the group of " + path + ")"
-                    : KmodLibC.strerror(e.getErrorCode());
+            String why = e.getErrorCode() == LibC.ENOENT ? "lore.ko is not loaded (see kmod/README.md)"
+                    : e.getErrorCode() == LibC.EACCES ? "permission denied (root, or the group of " + path + ")"
+                    : LibC.strerror(e.getErrorCode());
             throw new KmodException("cannot open " + path + ": " + why, e.getErrorCode());
         }
     }
@@ -47,11 +48,11 @@ public final class LoreDevice implements AutoCloseable {
         Memory m = new Memory(LoreAbi.VERSION_SIZE);
         m.clear();
         try {
-            KmodLibC.ioctl(fd, LoreAbi.IOC_VERSION, m);
+            LibC.ioctl(fd, LoreAbi.IOC_VERSION, m);
         } catch (LastErrorException e) {
-            throw new KmodException(e.getErrorCode() == KmodLibC.ENOTTY
+            throw new KmodException(e.getErrorCode() == LibC.ENOTTY
                     ? LoreAbi.DEVICE + " does not answer LORE_IOC_VERSION: it is not lore.ko's device"
-                    : "LORE_IOC_VERSION failed: " + KmodLibC.strerror(e.getErrorCode()), e.getErrorCode());
+                    : "LORE_IOC_VERSION failed: " + LibC.strerror(e.getErrorCode()), e.getErrorCode());
         }
         return new AbiVersion(m.getInt(0), m.getInt(4), m.getInt(8));
     }
@@ -148,7 +149,7 @@ public final class LoreDevice implements AutoCloseable {
             buffer = null;
         }
         try {
-            KmodLibC.close(fd);
+            LibC.close(fd);
         } catch (LastErrorException e) {
             // closing cannot fail in a way we could act on
         }
@@ -162,24 +163,24 @@ public final class LoreDevice implements AutoCloseable {
 
     private void ioctl(NativeLong request, Pointer arg, String name) {
         try {
-            KmodLibC.ioctl(fd, request, arg);
+            LibC.ioctl(fd, request, arg);
         } catch (LastErrorException e) {
-            throw new KmodException(name + " failed: " + KmodLibC.strerror(e.getErrorCode()), e.getErrorCode());
+            throw new KmodException(name + " failed: " + LibC.strerror(e.getErrorCode()), e.getErrorCode());
         }
     }
 
     private Pointer mmap(long size) {
         try {
-            return KmodLibC.mmap(null, new NativeLong(size), KmodLibC.PROT_READ | KmodLibC.PROT_WRITE,
-                    KmodLibC.MAP_SHARED, fd, new NativeLong(0));
+            return LibC.mmap(null, new NativeLong(size), LibC.PROT_READ | LibC.PROT_WRITE,
+                    LibC.MAP_SHARED, fd, new NativeLong(0));
         } catch (LastErrorException e) {
-            throw new KmodException("mapping /dev/lore failed: " + KmodLibC.strerror(e.getErrorCode()), e.getErrorCode());
+            throw new KmodException("mapping /dev/lore failed: " + LibC.strerror(e.getErrorCode()), e.getErrorCode());
         }
     }
 
     private static void munmap(Pointer p, long size) {
         try {
-            KmodLibC.munmap(p, new NativeLong(size));
+            LibC.munmap(p, new NativeLong(size));
         } catch (LastErrorException e) {
             // nothing left to do
         }

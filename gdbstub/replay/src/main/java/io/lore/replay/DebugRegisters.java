@@ -28,6 +28,8 @@ final class DebugRegisters {
     // what KVM has
     private int appliedMode = -1;
     private final long[] appliedDr = new long[8];
+    /** The next plan's debug registers: reused, since a plan is made before every KVM_RUN. */
+    private final long[] planned = new long[8];
     /** Whether runs with debugging on store the registers in the run area ({@link #syncRegisters}). */
     private boolean syncRegs;
 
@@ -66,7 +68,8 @@ final class DebugRegisters {
         }
         boolean stepping = step || overflow;
         long dr7 = DR7_RESERVED_ONE;
-        long[] dr = new long[8];
+        long[] dr = planned;
+        Arrays.fill(dr, 0);
         long here = 0;
         boolean haveHere = false;
         for (int i = 0; i < SLOTS; i++) {
@@ -103,7 +106,8 @@ final class DebugRegisters {
         clearSlots();
         setExec(0, handler);
         breakpoints = goal.breakpoints();
-        long[] dr = new long[8];
+        long[] dr = planned;
+        Arrays.fill(dr, 0);
         dr[0] = handler;
         dr[7] = DR7_RESERVED_ONE | enableBits(0);
         apply(KvmVcpu.GUESTDBG_ENABLE | KvmVcpu.GUESTDBG_USE_HW_BP, dr);

@@ -16,7 +16,7 @@ import io.lore.machine.RunResult;
  * synchronous exits and positioning each injected interrupt). Runs on the vCPU thread only.
  */
 final class Recorder implements Platform, LoopObserver {
-    static final long DIGEST_INTERVAL_NANOS = 100_000_000L;
+    static final long DIGEST_INTERVAL_NANOS = io.lore.log.RecordingFormat.DIGEST_INTERVAL_NANOS;
 
     private final Platform live;
     private final EventRing ring;
