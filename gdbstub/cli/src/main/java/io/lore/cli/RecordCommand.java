@@ -33,8 +33,30 @@ final class RecordCommand implements Command {
                 .desc("the recording file to write (conventionally NAME.lore)").build());
         o.addOption(Option.builder().longOpt("codec").hasArg().argName("zstd|deflate|none")
                 .desc("chunk compression (default zstd)").build());
+        o.addOption(Option.builder().longOpt("kick-delay").hasArg().argName("MICROS")
+                .desc("how long a due timer interrupt may wait for the guest's next VM exit before the vCPU is "
+                        + "kicked out of the guest for it (default " + RecordSession.DEFAULT_KICK_DELAY_NANOS / 1000
+                        + "; 0: at once). An interrupt taken at an exit replays for free; one taken at a kick is "
+                        + "found again by its state, at some 30 µs per pass of its instruction without a PMU. "
+                        + "Ignored when a branch counter positions interrupts").build());
         o.addOption(null, "quiet", false, "no status line and no summary");
         return o;
+    }
+
+    private static java.time.Duration kickDelay(CommandLine line) throws UsageException {
+        String v = line.getOptionValue("kick-delay");
+        if (v == null) {
+            return java.time.Duration.ofNanos(RecordSession.DEFAULT_KICK_DELAY_NANOS);
+        }
+        try {
+            long micros = Long.parseLong(v.trim());
+            if (micros >= 0 && micros <= 1_000_000) {
+                return java.time.Duration.ofNanos(micros * 1000);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--kick-delay takes microseconds from 0 to 1000000, not '" + v + "'");
     }
 
     @Override
@@ -43,7 +65,7 @@ final class RecordCommand implements Command {
         Path out = Path.of(line.getOptionValue("out"));
         Codec codec = codec(line.getOptionValue("codec", "zstd"));
         boolean quiet = line.hasOption("quiet");
-        RecordSession session = new RecordSession(config, out, codec);
+        RecordSession session = new RecordSession(config, out, codec).kickDelay(kickDelay(line));
         Thread onInterrupt = new Thread(session::stop);
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         RecordSession.Result r;
@@ -69,7 +91,9 @@ final class RecordCommand implements Command {
                     Units.bytes((long) (r.bytes() / Math.max(secs, 1e-3))));
         }
         if (!quiet) {
-            System.err.printf("lore: interrupts between exits positioned by %s (%s)%n", r.positioning(), r.positioningNote());
+            System.err.printf("lore: interrupts between exits positioned by %s (%s)%s%n", r.positioning(), r.positioningNote(),
+                    r.movedToReturnPoints() == 0 ? "" : String.format("; %,d waited for the function they arrived in to "
+                            + "return, where replay finds them faster", r.movedToReturnPoints()));
             System.err.printf("lore: capture: %s (%s)%n", r.capture(), r.captureNote());
             if (!RecordingHeader.CAPTURE_KERNEL.equals(r.capture())) {
                 System.err.println("lore: note: without lore.ko, RDTSC is not intercepted: a guest that reads the TSC "

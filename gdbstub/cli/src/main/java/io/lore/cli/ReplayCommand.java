@@ -86,7 +86,8 @@ final class ReplayCommand implements Command {
             case VERIFIED:
                 if (!quiet) {
                     System.err.printf("lore: replay of %s reproduced the recording exactly: %,d exits, %,d events, "
-                            + "%d digests matched, %.2f s%n", file, r.exits(), r.events(), r.digestsChecked(), r.nanos() / 1e9);
+                            + "%d digests matched, %,d breakpoint hits, %.2f s%n", file, r.exits(), r.events(),
+                            r.digestsChecked(), r.breakpointHits(), r.nanos() / 1e9);
                 }
                 return 0;
             case PREFIX_VERIFIED:

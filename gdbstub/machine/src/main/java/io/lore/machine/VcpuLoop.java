@@ -28,6 +28,7 @@ public final class VcpuLoop {
     private volatile Thread vcpuThread;
     private long exits;
     private long stopAt = Long.MAX_VALUE;
+    private long kickDelayNanos;
 
     public VcpuLoop(KvmVcpu vcpu, Platform platform, Clock clock, long timeLimitNanos, CrashReporter crashes) {
         this.vcpu = vcpu;
@@ -40,6 +41,22 @@ public final class VcpuLoop {
 
     public void setObserver(LoopObserver observer) {
         this.observer = observer;
+    }
+
+    /**
+     * How long a due timer may wait for the guest's next VM exit before the vCPU is kicked out
+     * of the guest for it (0, the default: kick at once). A recorder without a branch counter
+     * sets it: an interrupt injected at an exit is positioned by the exit alone, one injected at
+     * a kick must be found again by its state, which costs replay many breakpoint hits.
+     */
+    public void setKickDelay(long nanos) {
+        this.kickDelayNanos = Math.max(0, nanos);
+    }
+
+    /** When the kicker must wake the vCPU for {@code deadline}, the time limit and injection retries. */
+    private long kickAt(long deadline) {
+        long timer = deadline > Long.MAX_VALUE - kickDelayNanos ? Long.MAX_VALUE : deadline + kickDelayNanos;
+        return Math.min(Math.min(timer, stopAt), retryInjectionAt);
     }
 
     /** From any thread: end the run at the next exit (the vCPU is kicked out of the guest). */
@@ -77,7 +94,7 @@ public final class VcpuLoop {
             stopAt = Long.MAX_VALUE;
         }
         // A guest that never exits must still be stopped at its time limit and get its timers.
-        kicker.publish(Math.min(platform.nextDeadline(), stopAt));
+        kicker.publish(kickAt(platform.nextDeadline()));
         try {
             while (true) {
                 if (stopRequested) {
@@ -105,7 +122,7 @@ public final class VcpuLoop {
                     platform.advanceTo(now);
                     deadline = platform.nextDeadline();
                 }
-                kicker.publish(Math.min(Math.min(deadline, stopAt), retryInjectionAt));
+                kicker.publish(kickAt(deadline));
             }
         } catch (KvmException e) {
             return end(RunResult.Outcome.CRASHED, RunResult.STATUS_CRASHED, e.getMessage(), start);
@@ -152,6 +169,7 @@ public final class VcpuLoop {
                 return halt(start);
             case ExitReason.IRQ_WINDOW_OPEN:
             case ExitReason.INTR:
+            case ExitReason.DEBUG: // a breakpoint the observer set (see LoopObserver#mayInjectNow)
                 return null;
             case ExitReason.SHUTDOWN:
                 return crash("triple fault (KVM_EXIT_SHUTDOWN): the guest took an exception it could not handle", start);

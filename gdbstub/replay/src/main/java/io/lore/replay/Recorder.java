@@ -25,6 +25,9 @@ final class Recorder implements Platform, LoopObserver {
     private final MemoryDigest memoryDigest;
     private final CpuDigest cpuDigest;
     private final Sregs sregs = new Sregs();
+    private final ReturnPoint returnPoint;
+    /** This exit is the guest's arrival at the return point an interrupt waited for. */
+    private boolean atReturnPoint;
     private long ordinal;
     private boolean atSyncExit;
     private long lastDigestAt = System.nanoTime();
@@ -41,6 +44,7 @@ final class Recorder implements Platform, LoopObserver {
         this.vcpu = machine.vcpu();
         this.memoryDigest = new MemoryDigest(new io.lore.replay.checkpoint.DirtyPageTracker(machine.vm(), machine.memory()), machine.memory());
         this.cpuDigest = new CpuDigest(vcpu);
+        this.returnPoint = new ReturnPoint(vcpu, machine.memory());
     }
 
     /** Synchronous exits happen at the same instruction in every replay: they are the ordinal clock. */
@@ -62,6 +66,7 @@ final class Recorder implements Platform, LoopObserver {
     long ordinal() { return ordinal; }
     long serialBytes() { return serial.bytes(); }
     long deferredInjections() { return deferredInjections; }
+    long movedToReturnPoints() { return returnPoint.moved(); }
 
     // ---- loop observer ----
 
@@ -71,6 +76,7 @@ final class Recorder implements Platform, LoopObserver {
             kernel.drain(ordinal); // it happened since the last exit
         }
         atSyncExit = isSynchronous(reason);
+        atReturnPoint = returnPoint.armed() && returnPoint.onExit(reason == ExitReason.DEBUG, vcpu.getRegs().rip());
         if (atSyncExit) {
             ordinal++;
             if (reason == ExitReason.HLT) {
@@ -92,7 +98,12 @@ final class Recorder implements Platform, LoopObserver {
             return true;
         }
         vcpu.getSregs(sregs);
-        long rip = vcpu.getRegs().rip();
+        io.lore.kvm.Regs regs = vcpu.getRegs();
+        long rip = regs.rip();
+        if (!atReturnPoint && branches == null && (sregs.cs.selector & 3) == 0
+                && returnPoint.waitForReturn(sregs, regs.rsp())) {
+            return false; // replay finds the return point with fewer breakpoint hits
+        }
         boolean ok = InjectionPoints.traceable(machine.memory(), sregs, rip);
         if (!ok) {
             deferredInjections++;
@@ -102,6 +113,7 @@ final class Recorder implements Platform, LoopObserver {
 
     @Override
     public void beforeInjection(int vector) {
+        returnPoint.injected();
         if (atSyncExit) {
             ring.put(RingRecords.word0(EventKind.INTERRUPT, 0, 0, vector), ordinal, 0, 0);
         } else {

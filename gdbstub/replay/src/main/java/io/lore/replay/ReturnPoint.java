@@ -1,0 +1,131 @@
+package io.lore.replay;
+
+import io.lore.kvm.GuestMemory;
+import io.lore.kvm.KvmVcpu;
+import io.lore.kvm.Sregs;
+import io.lore.machine.PageWalker;
+
+/**
+ * Moves an interrupt that arrived while the guest computes to a point replay finds quickly.
+ * Replay finds a point positioned by state with a breakpoint at its RIP, and pays for every
+ * pass of that RIP since the last exit: a kick lands mostly in the innermost loop, passed
+ * dozens of times. The return address of the current function is passed far less often, so
+ * the recorder waits (briefly: the loop kicks again) for the guest to return there and
+ * injects at that instant instead. The address is only a guess read off the stack — a wrong
+ * guess costs time, never exactness: the point is named by its full state either way.
+ */
+final class ReturnPoint {
+    /** Stack words looked at, from RSP up: the current frame's locals and saved registers. */
+    static final int STACK_WORDS = 32;
+    private static final long DR7_LOCAL_EXEC_SLOT0 = 0x401;
+
+    private final KvmVcpu vcpu;
+    private final GuestMemory memory;
+    private final long[] dr = new long[8];
+    private long armed = -1;
+    private boolean tried;
+    private long moved;
+
+    ReturnPoint(KvmVcpu vcpu, GuestMemory memory) {
+        this.vcpu = vcpu;
+        this.memory = memory;
+    }
+
+    /**
+     * Called at an exit that is not synchronous with an interrupt waiting: arms a breakpoint at
+     * the return address and returns true (defer), unless this interrupt already waited once or
+     * no return address is found.
+     */
+    boolean waitForReturn(Sregs s, long rsp) {
+        if (tried) {
+            return false;
+        }
+        tried = true;
+        long target = find(memory, s, rsp);
+        if (target < 0) {
+            return false;
+        }
+        dr[0] = target;
+        dr[7] = DR7_LOCAL_EXEC_SLOT0;
+        vcpu.setGuestDebug(KvmVcpu.GUESTDBG_ENABLE | KvmVcpu.GUESTDBG_USE_HW_BP, dr);
+        armed = target;
+        return true;
+    }
+
+    /**
+     * At every exit: disarms (a breakpoint left armed would fire again at once, this host does
+     * not honour RF). True if the exit is the arrival at the return point.
+     */
+    boolean onExit(boolean debugExit, long rip) {
+        if (armed < 0) {
+            return false;
+        }
+        boolean arrived = debugExit && rip == armed;
+        vcpu.setGuestDebug(0, null);
+        armed = -1;
+        if (arrived) {
+            moved++;
+        }
+        return arrived;
+    }
+
+    boolean armed() {
+        return armed >= 0;
+    }
+
+    /** The interrupt was injected: the next one may wait again. */
+    void injected() {
+        tried = false;
+    }
+
+    /** Interrupts moved to a return point so far. */
+    long moved() {
+        return moved;
+    }
+
+    /**
+     * The nearest word on the stack that looks like a return address: it follows a CALL
+     * instruction in mapped code. -1 if none is found.
+     */
+    static long find(GuestMemory mem, Sregs s, long rsp) {
+        byte[] stack = PageWalker.readVirtual(mem, s, rsp, STACK_WORDS * 8);
+        if (stack == null) {
+            return -1;
+        }
+        for (int i = 0; i + 8 <= stack.length; i += 8) {
+            long v = 0;
+            for (int b = 7; b >= 0; b--) {
+                v = v << 8 | (stack[i + b] & 0xff);
+            }
+            if (v > 8) {
+                byte[] code = PageWalker.readVirtual(mem, s, v - 7, 7);
+                if (code != null && followsCall(code)) {
+                    return v;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** True if the 7 bytes before an address end with a CALL: E8 rel32, or FF /2 in its usual forms. */
+    static boolean followsCall(byte[] before) {
+        int n = before.length;
+        if ((before[n - 5] & 0xff) == 0xe8) {
+            return true; // call rel32
+        }
+        return indirectCall(before, n - 2, 0xc0) // call reg
+                || indirectCall(before, n - 3, 0x40) // call [reg+disp8]
+                || indirectCall(before, n - 6, 0x80) // call [reg+disp32]
+                || ((before[n - 6] & 0xff) == 0xff && (before[n - 5] & 0xff) == 0x15) // call [rip+disp32]
+                || indirectCall(before, n - 2, 0x00); // call [reg]
+    }
+
+    private static boolean indirectCall(byte[] code, int at, int mod) {
+        if (at < 0) {
+            return false;
+        }
+        int modrm = code[at + 1] & 0xff;
+        return (code[at] & 0xff) == 0xff && (modrm & 0xc0) == mod && (modrm & 0x38) == 0x10
+                && (mod != 0 || ((modrm & 7) != 4 && (modrm & 7) != 5)); // no SIB or RIP-relative forms there
+    }
+}
