@@ -57,12 +57,12 @@ GUESTS = {
     "demo": dict(elf="guests/build/demo.elf", cmdline="verbose=1", status=7, done=r"^BUG: corrupted ring_ctl\.magic",
                  ticks=r"^demo: (\d+) timer ticks", bp="sched_run", watch="ring_ctl.magic",
                  culprit="stats_note_record"),
-    "irqio": dict(elf="bench/build/irqio.elf", cmdline="n=12000 hz=1000 work=4", status=1, done=r"^done 12000$",
+    "irqio": dict(elf="guests/build/irqio.elf", cmdline="n=12000 hz=1000 work=4", status=1, done=r"^done 12000$",
                   ticks=r"^irqio: \d+ iterations, (\d+) ticks", bp="work_loop"),
-    "irqcpu": dict(elf="bench/build/irqio.elf", cmdline="n=1400 hz=1000 work=40", status=1, done=r"^done 1400$",
+    "irqcpu": dict(elf="guests/build/irqio.elf", cmdline="n=1400 hz=1000 work=40", status=1, done=r"^done 1400$",
                    ticks=r"^irqio: \d+ iterations, (\d+) ticks", bp="work_loop"),
     # irqio with 1000x the iterations: under QEMU the two above take ~10 guest-ms, all start-up
-    "irqio-x1000": dict(elf="bench/build/irqio.elf", cmdline="n=12000000 hz=1000 work=4", status=1,
+    "irqio-x1000": dict(elf="guests/build/irqio.elf", cmdline="n=12000000 hz=1000 work=4", status=1,
                         done=r"^done 12000000$", ticks=r"^irqio: \d+ iterations, (\d+) ticks", bp="work_loop"),
 }
 DEFAULT_GUESTS = ["demo", "irqio", "irqcpu", "irqio-x1000"]
@@ -292,7 +292,7 @@ def main():
                     help="hung reverse-stepi sessions tolerated per guest; the samples after the hung one "
                          "continue in a new session (default 5)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the random reverse-stepi points (default 1)")
-    ap.add_argument("--no-build", action="store_true", help="do not run make -C guests / make -C bench")
+    ap.add_argument("--no-build", action="store_true", help="do not run make -C guests")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (recordings, logs)")
     a = ap.parse_args()
     names = [n for n in a.guests.split(",") if n]
@@ -315,10 +315,9 @@ def main():
     gdb_version = subprocess.run([GDB, "--version"], capture_output=True, text=True, timeout=30).stdout.splitlines()
 
     if not a.no_build:
-        for d in ("guests", "bench"):
-            r = subprocess.run(["make", "-C", os.path.join(ROOT, d), "-s"], capture_output=True, text=True)
-            if r.returncode != 0:
-                raise BenchError("make -C %s failed:\n%s" % (d, (r.stdout + r.stderr)[-2000:]), 2)
+        r = subprocess.run(["make", "-C", os.path.join(ROOT, "guests"), "-s"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise BenchError("make -C guests failed:\n%s" % (r.stdout + r.stderr)[-2000:], 2)
 
     tmp = tempfile.mkdtemp(prefix="lore-qemu-rr-")
     try:
@@ -336,7 +335,7 @@ def measure(a, names, tmp, qemu_version, gdb_version):
     for n in ["hello"] + names:
         src = os.path.join(ROOT, GUESTS[n]["elf"])
         if not os.path.isfile(src):
-            raise BenchError("no guest image %s (make -C guests; make -C bench)" % src, 2)
+            raise BenchError("no guest image %s (make -C guests)" % src, 2)
         dst = os.path.join(tmp, os.path.basename(src))
         if not os.path.exists(dst):
             shutil.copy(src, dst)

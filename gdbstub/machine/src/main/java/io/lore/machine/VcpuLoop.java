@@ -29,6 +29,7 @@ public final class VcpuLoop {
     private long exits;
     private long stopAt = Long.MAX_VALUE;
     private long kickDelayNanos;
+    private DeadlineKicker kicker;
 
     public VcpuLoop(KvmVcpu vcpu, Platform platform, Clock clock, long timeLimitNanos, CrashReporter crashes) {
         this.vcpu = vcpu;
@@ -86,7 +87,7 @@ public final class VcpuLoop {
     public RunResult runToEnd() {
         vcpu.bindToCurrentThread();
         vcpuThread = Thread.currentThread();
-        DeadlineKicker kicker = new DeadlineKicker(vcpu, clock);
+        kicker = new DeadlineKicker(vcpu, clock);
         kicker.start();
         long start = clock.nanos();
         stopAt = start + timeLimitNanos;
@@ -146,6 +147,8 @@ public final class VcpuLoop {
             run.requestInterruptWindow(false);
             if (!observer.mayInjectNow()) {
                 retryInjectionAt = clock.nanos() + RETRY_INJECTION_NANOS;
+                // now, not after the next exit: a guest that waits for this interrupt may not exit
+                kicker.publish(kickAt(platform.nextDeadline()));
                 return;
             }
             retryInjectionAt = Long.MAX_VALUE;

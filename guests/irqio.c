@@ -1,7 +1,8 @@
 /*
  * irqio: the interrupt- and I/O-heavy guest of the record/replay benchmarks
- * (tools/bench, bench/README.md).  Built by bench/Makefile against the guest
- * runtime in guests/lib.
+ * (tools/bench, bench/README.md), and a work-paced interrupt guest for the
+ * tests.  Built by guests/Makefile into guests/build/irqio.elf, like the
+ * other guests.
  *
  * PIT channel 0 runs as a rate generator at hz Hz (IRQ0 unmasked, IF=1 all
  * the time); the IRQ0 handler counts the tick and sends an EOI (one OUT).
