@@ -33,20 +33,21 @@ final class RecordCommand implements Command {
                 .desc("the recording file to write (conventionally NAME.lore)").build());
         o.addOption(Option.builder().longOpt("codec").hasArg().argName("zstd|deflate|none")
                 .desc("chunk compression (default zstd)").build());
-        o.addOption(Option.builder().longOpt("kick-delay").hasArg().argName("MICROS")
-                .desc("how long a due timer interrupt may wait for the guest's next VM exit before the vCPU is "
-                        + "kicked out of the guest for it (default " + RecordSession.DEFAULT_KICK_DELAY_NANOS / 1000
-                        + "; 0: at once). An interrupt taken at an exit replays for free; one taken at a kick is "
-                        + "found again by its state, at some 30 µs per pass of its instruction without a PMU. "
-                        + "Ignored when a branch counter positions interrupts").build());
+        o.addOption(Option.builder().longOpt("interrupt-delay").hasArg().argName("MICROS")
+                .desc("how much later than due a timer interrupt may reach a guest that is computing (default "
+                        + RecordSession.DEFAULT_INTERRUPT_DELAY_NANOS / 1000 + "; 0: at once). Half of it waits for "
+                        + "the guest's next VM exit, half for the function it was in to return: points replay finds "
+                        + "cheaply. One taken anywhere else is found again by its state, at some 20-30 µs per pass "
+                        + "of its instruction on a host without a PMU. Ignored when a branch counter positions "
+                        + "interrupts").build());
         o.addOption(null, "quiet", false, "no status line and no summary");
         return o;
     }
 
-    private static java.time.Duration kickDelay(CommandLine line) throws UsageException {
-        String v = line.getOptionValue("kick-delay");
+    private static java.time.Duration interruptDelay(CommandLine line) {
+        String v = line.getOptionValue("interrupt-delay");
         if (v == null) {
-            return java.time.Duration.ofNanos(RecordSession.DEFAULT_KICK_DELAY_NANOS);
+            return java.time.Duration.ofNanos(RecordSession.DEFAULT_INTERRUPT_DELAY_NANOS);
         }
         try {
             long micros = Long.parseLong(v.trim());
@@ -56,7 +57,7 @@ final class RecordCommand implements Command {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException("--kick-delay takes microseconds from 0 to 1000000, not '" + v + "'");
+        throw new UsageException("--interrupt-delay takes microseconds from 0 to 1000000, not '" + v + "'");
     }
 
     @Override
@@ -65,7 +66,7 @@ final class RecordCommand implements Command {
         Path out = Path.of(line.getOptionValue("out"));
         Codec codec = codec(line.getOptionValue("codec", "zstd"));
         boolean quiet = line.hasOption("quiet");
-        RecordSession session = new RecordSession(config, out, codec).kickDelay(kickDelay(line));
+        RecordSession session = new RecordSession(config, out, codec).interruptDelay(interruptDelay(line));
         Thread onInterrupt = new Thread(session::stop);
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         RecordSession.Result r;

@@ -19,6 +19,11 @@ public interface LoopObserver {
         return true;
     }
 
+    /** After {@link #mayInjectNow} refused: how soon the loop kicks the vCPU to try again. */
+    default long retryInjectionNanos() {
+        return 100_000;
+    }
+
     /** {@code vector} is about to be injected at the current point. */
     default void beforeInjection(int vector) {}
 

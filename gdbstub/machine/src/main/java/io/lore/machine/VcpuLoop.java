@@ -13,9 +13,6 @@ import java.util.concurrent.locks.LockSupport;
  * platform has on the guest happens at a VM exit (which is what makes a run recordable).
  */
 public final class VcpuLoop {
-    /** How soon to try again when the observer refused an injection point. */
-    private static final long RETRY_INJECTION_NANOS = 100_000;
-
     private final KvmVcpu vcpu;
     private final RunArea run;
     private final Platform platform;
@@ -146,7 +143,7 @@ public final class VcpuLoop {
         if (run.readyForInterruptInjection() && run.ifFlag()) {
             run.requestInterruptWindow(false);
             if (!observer.mayInjectNow()) {
-                retryInjectionAt = clock.nanos() + RETRY_INJECTION_NANOS;
+                retryInjectionAt = clock.nanos() + observer.retryInjectionNanos();
                 // now, not after the next exit: a guest that waits for this interrupt may not exit
                 kicker.publish(kickAt(platform.nextDeadline()));
                 return;

@@ -35,18 +35,18 @@ public final class RecordSession {
     private final MachineConfig config;
     private final Path out;
     private final Codec codec;
-    private long kickDelayNanos = DEFAULT_KICK_DELAY_NANOS;
+    private long interruptDelayNanos = DEFAULT_INTERRUPT_DELAY_NANOS;
     private volatile VcpuLoop loop;
     private volatile RecordingWriter writer;
     private volatile long startNanos;
 
     /**
-     * How long a due timer interrupt waits for the guest's next VM exit, without a branch
-     * counter, before the vCPU is kicked for it. Measured on this host's bench guests: at 500 µs
-     * nearly every tick of a guest that exits every few hundred µs lands at an exit (free to
-     * replay), while one kicked costs replay some 0.6–1.4 ms of breakpoint hits.
+     * How much later than due a timer interrupt may reach a guest that computes, by default.
+     * Measured on this host's bench guests: irqio computing ~0.4 ms between exits then takes
+     * nearly every tick at an exit, and the demo's ticks inside memset wait for its return,
+     * while a tick kicked in a loop costs replay some 0.6–1.4 ms of breakpoint hits.
      */
-    public static final long DEFAULT_KICK_DELAY_NANOS = 500_000;
+    public static final long DEFAULT_INTERRUPT_DELAY_NANOS = 500_000;
 
     public RecordSession(MachineConfig config, Path out, Codec codec) {
         this.config = config;
@@ -55,12 +55,15 @@ public final class RecordSession {
     }
 
     /**
-     * Sets how long a due timer interrupt may wait for the guest's next VM exit before the vCPU
-     * is kicked for it; 0 kicks at once. Ignored with a branch counter, which positions kicked
-     * interrupts cheaply.
+     * How much later than due a timer interrupt may reach a guest that computes without exits,
+     * so that it lands where replay finds it cheaply: the first half waits for the guest's next
+     * VM exit (the vCPU is kicked after it), the second for the function the kick found it in
+     * to return ({@link ReturnPoint}). 0 delivers at once: every interrupt that arrives while the
+     * guest computes is then positioned by its state where the kick found it. Ignored with a
+     * branch counter, which positions those cheaply.
      */
-    public RecordSession kickDelay(java.time.Duration d) {
-        this.kickDelayNanos = d.toNanos();
+    public RecordSession interruptDelay(java.time.Duration d) {
+        this.interruptDelayNanos = Math.max(0, d.toNanos());
         return this;
     }
 
@@ -111,11 +114,13 @@ public final class RecordSession {
             recorder.useKernelCapture(kernelRecording);
             pc.onSerialInput(recorder::serialInput);
             counting.counter().ifPresent(recorder::useBranchCounter);
+            long delay = counting.counter().isPresent() ? 0 : interruptDelayNanos;
+            recorder.setReturnWait(delay / 2);
             LogWriterThread logWriter = new LogWriterThread(ring, w);
             long limit = config.timeLimit() == null ? 0 : config.timeLimit().toNanos();
             VcpuLoop l = new VcpuLoop(machine.vcpu(), recorder, Clock.HOST, limit, new CrashReporter(machine.vcpu(), machine.memory()));
             l.setObserver(recorder);
-            l.setKickDelay(counting.counter().isPresent() ? 0 : kickDelayNanos);
+            l.setKickDelay(delay - delay / 2);
             loop = l;
             startNanos = System.nanoTime();
             logWriter.start();

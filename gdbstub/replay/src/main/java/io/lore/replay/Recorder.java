@@ -28,6 +28,7 @@ final class Recorder implements Platform, LoopObserver {
     private final ReturnPoint returnPoint;
     /** This exit is the guest's arrival at the return point an interrupt waited for. */
     private boolean atReturnPoint;
+    private long returnWaitNanos;
     private long ordinal;
     private boolean atSyncExit;
     private long lastDigestAt = System.nanoTime();
@@ -56,6 +57,11 @@ final class Recorder implements Platform, LoopObserver {
     /** Count guest branches from now on (opened on the vCPU thread); each state point then carries the count. */
     void useBranchCounter(io.lore.replay.pmu.GuestBranchCounter counter) {
         this.branches = counter;
+    }
+
+    /** How long an interrupt kicked while the guest computes may wait for a return point (0: not at all; see {@link ReturnPoint}). */
+    void setReturnWait(long nanos) {
+        this.returnWaitNanos = nanos;
     }
 
     /** Kernel-assisted capture: what lore.ko logged in the kernel joins the log at each exit. */
@@ -100,7 +106,7 @@ final class Recorder implements Platform, LoopObserver {
         vcpu.getSregs(sregs);
         io.lore.kvm.Regs regs = vcpu.getRegs();
         long rip = regs.rip();
-        if (!atReturnPoint && branches == null && (sregs.cs.selector & 3) == 0
+        if (returnWaitNanos > 0 && !atReturnPoint && branches == null && (sregs.cs.selector & 3) == 0
                 && returnPoint.waitForReturn(sregs, regs.rsp())) {
             return false; // replay finds the return point with fewer breakpoint hits
         }
@@ -109,6 +115,11 @@ final class Recorder implements Platform, LoopObserver {
             deferredInjections++;
         }
         return ok;
+    }
+
+    @Override
+    public long retryInjectionNanos() {
+        return returnPoint.armed() ? returnWaitNanos : LoopObserver.super.retryInjectionNanos();
     }
 
     @Override

@@ -10,13 +10,14 @@ import io.lore.machine.PageWalker;
  * Replay finds a point positioned by state with a breakpoint at its RIP, and pays for every
  * pass of that RIP since the last exit: a kick lands mostly in the innermost loop, passed
  * dozens of times. The return address of the current function is passed far less often, so
- * the recorder waits (briefly: the loop kicks again) for the guest to return there and
+ * the recorder waits (briefly, see {@code RecordSession#interruptDelay}; then the loop kicks again) for the guest to return there and
  * injects at that instant instead. The address is only a guess read off the stack — a wrong
  * guess costs time, never exactness: the point is named by its full state either way.
  */
 final class ReturnPoint {
     /** Stack words looked at, from RSP up: the current frame's locals and saved registers. */
     static final int STACK_WORDS = 32;
+
     private static final long DR7_LOCAL_EXEC_SLOT0 = 0x401;
 
     private final KvmVcpu vcpu;

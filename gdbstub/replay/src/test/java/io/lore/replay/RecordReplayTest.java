@@ -71,23 +71,23 @@ class RecordReplayTest {
     }
 
     /**
-     * The kick delay: irqio computing ~0.4 ms between its OUTs gets most 1 kHz ticks at a kick
-     * (positioned by state) when the vCPU is kicked at once, and nearly none with the default
-     * delay, where a due tick waits for the next OUT. Both recordings replay exactly.
+     * The interrupt delay: irqio computing ~0.4 ms between its OUTs gets most 1 kHz ticks while
+     * it computes (positioned by state) when they are delivered at once, and nearly none with
+     * the default delay, where a due tick waits for the next OUT. Both recordings replay exactly.
      */
     @Test
     void aDueTimerWaitsForTheNextExitInsteadOfAKick() throws Exception {
         long atOnce = interruptsPositionedByState(Duration.ZERO);
-        long delayed = interruptsPositionedByState(Duration.ofNanos(RecordSession.DEFAULT_KICK_DELAY_NANOS));
+        long delayed = interruptsPositionedByState(Duration.ofNanos(RecordSession.DEFAULT_INTERRUPT_DELAY_NANOS));
         assertTrue(atOnce >= 20, "kicked at once, ticks arrive while the guest computes: " + atOnce);
         assertTrue(delayed * 4 < atOnce, "with the delay, ticks wait for an exit: " + delayed + " vs " + atOnce);
     }
 
-    private long interruptsPositionedByState(Duration kickDelay) throws Exception {
-        Path file = dir.resolve("irqio-" + kickDelay.toNanos() + ".lore");
+    private long interruptsPositionedByState(Duration delay) throws Exception {
+        Path file = dir.resolve("irqio-" + delay.toNanos() + ".lore");
         MachineConfig config = MachineConfig.of(Guests.path("irqio.elf")).withCmdline("n=300 hz=1000 work=40")
                 .withTimeLimit(Duration.ofSeconds(60));
-        RecordSession.Result rec = new RecordSession(config, file, Codec.ZSTD).kickDelay(kickDelay)
+        RecordSession.Result rec = new RecordSession(config, file, Codec.ZSTD).interruptDelay(delay)
                 .run(new ByteArrayOutputStream(), null);
         assertEquals(RunResult.Outcome.DEBUG_EXIT, rec.run().outcome(), rec.run().detail());
         Replayer.Result rep = replay(file, new ByteArrayOutputStream());
