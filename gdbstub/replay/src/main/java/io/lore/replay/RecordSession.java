@@ -56,11 +56,11 @@ public final class RecordSession {
 
     /**
      * How much later than due a timer interrupt may reach a guest that computes without exits,
-     * so that it lands where replay finds it cheaply: the first half waits for the guest's next
-     * VM exit (the vCPU is kicked after it), the second for the function the kick found it in
-     * to return ({@link ReturnPoint}). 0 delivers at once: every interrupt that arrives while the
-     * guest computes is then positioned by its state where the kick found it. Ignored with a
-     * branch counter, which positions those cheaply.
+     * so that it lands where replay finds it cheaply: the first third waits for the guest's next
+     * VM exit (the vCPU is kicked after it), the other two for a function the kick found it in
+     * to return ({@link ReturnPoint}); an exit meanwhile ends the wait. 0 delivers at once:
+     * every interrupt that arrives while the guest computes is then positioned by its state
+     * where the kick found it. Ignored with a branch counter, which positions those cheaply.
      */
     public RecordSession interruptDelay(java.time.Duration d) {
         this.interruptDelayNanos = Math.max(0, d.toNanos());
@@ -115,12 +115,13 @@ public final class RecordSession {
             pc.onSerialInput(recorder::serialInput);
             counting.counter().ifPresent(recorder::useBranchCounter);
             long delay = counting.counter().isPresent() ? 0 : interruptDelayNanos;
-            recorder.setReturnWait(delay / 2);
+            long share = delay / (ReturnPoint.ATTEMPTS + 1); // the kick's, then each wait's for a return
+            recorder.setReturnWait(share);
             LogWriterThread logWriter = new LogWriterThread(ring, w);
             long limit = config.timeLimit() == null ? 0 : config.timeLimit().toNanos();
             VcpuLoop l = new VcpuLoop(machine.vcpu(), recorder, Clock.HOST, limit, new CrashReporter(machine.vcpu(), machine.memory()));
             l.setObserver(recorder);
-            l.setKickDelay(delay - delay / 2);
+            l.setKickDelay(delay - ReturnPoint.ATTEMPTS * share);
             loop = l;
             startNanos = System.nanoTime();
             logWriter.start();

@@ -17,6 +17,8 @@ import io.lore.machine.PageWalker;
 final class ReturnPoint {
     /** Stack words looked at, from RSP up: the current frame's locals and saved registers. */
     static final int STACK_WORDS = 32;
+    /** Waits for a return per interrupt. */
+    static final int ATTEMPTS = 2;
 
     private static final long DR7_LOCAL_EXEC_SLOT0 = 0x401;
 
@@ -24,7 +26,8 @@ final class ReturnPoint {
     private final GuestMemory memory;
     private final long[] dr = new long[8];
     private long armed = -1;
-    private boolean tried;
+    /** Waits this interrupt has had. */
+    private int tries;
     private long moved;
 
     ReturnPoint(KvmVcpu vcpu, GuestMemory memory) {
@@ -34,14 +37,16 @@ final class ReturnPoint {
 
     /**
      * Called at an exit that is not synchronous with an interrupt waiting: arms a breakpoint at
-     * the return address and returns true (defer), unless this interrupt already waited once or
-     * no return address is found.
+     * the return address and returns true (defer), unless this interrupt already waited
+     * {@link #ATTEMPTS} times or no return address is found. A second try helps when the first
+     * kick found the guest in a function that does not return soon (a thread's main loop) and
+     * the second finds it in a short callee; either wait also lets the guest reach an exit.
      */
     boolean waitForReturn(Sregs s, long rsp) {
-        if (tried) {
+        if (tries >= ATTEMPTS) {
             return false;
         }
-        tried = true;
+        tries++;
         long target = find(memory, s, rsp);
         if (target < 0) {
             return false;
@@ -76,7 +81,7 @@ final class ReturnPoint {
 
     /** The interrupt was injected: the next one may wait again. */
     void injected() {
-        tried = false;
+        tries = 0;
     }
 
     /** Interrupts moved to a return point so far. */
