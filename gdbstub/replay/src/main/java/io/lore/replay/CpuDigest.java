@@ -11,6 +11,7 @@ public final class CpuDigest {
     private final KvmVcpu vcpu;
     private final Regs regs = new Regs();
     private final Sregs sregs = new Sregs();
+    private final CRC32C crc = new CRC32C();
 
     public CpuDigest(KvmVcpu vcpu) {
         this.vcpu = vcpu;
@@ -18,8 +19,12 @@ public final class CpuDigest {
 
     /** General registers as a StatePoint holds them. */
     public long[] generalRegisters() {
+        return generalRegisters(new long[io.lore.log.StatePoint.REGS]);
+    }
+
+    /** The same, into {@code r} (the recorder's vCPU path allocates nothing). */
+    public long[] generalRegisters(long[] r) {
         vcpu.getRegs(regs);
-        long[] r = new long[18];
         for (int i = 0; i < r.length; i++) {
             r[i] = regs.get(i);
         }
@@ -30,16 +35,29 @@ public final class CpuDigest {
     public long systemHash() {
         vcpu.getSregs(sregs);
         long h = 0x9e3779b97f4a7c15L;
-        for (long v : new long[] {sregs.cr0, sregs.cr3, sregs.cr4, sregs.cr8, sregs.efer, sregs.gdtBase, sregs.gdtLimit,
-            sregs.idtBase, sregs.idtLimit}) {
-            h = MemoryDigest.mix(h ^ v);
-        }
-        for (Segment s : new Segment[] {sregs.cs, sregs.ds, sregs.es, sregs.fs, sregs.gs, sregs.ss, sregs.tr}) {
-            h = MemoryDigest.mix(h ^ s.base ^ ((long) s.selector << 48) ^ ((long) s.limit << 16) ^ s.type);
-        }
-        CRC32C crc = new CRC32C();
+        h = MemoryDigest.mix(h ^ sregs.cr0);
+        h = MemoryDigest.mix(h ^ sregs.cr3);
+        h = MemoryDigest.mix(h ^ sregs.cr4);
+        h = MemoryDigest.mix(h ^ sregs.cr8);
+        h = MemoryDigest.mix(h ^ sregs.efer);
+        h = MemoryDigest.mix(h ^ sregs.gdtBase);
+        h = MemoryDigest.mix(h ^ sregs.gdtLimit);
+        h = MemoryDigest.mix(h ^ sregs.idtBase);
+        h = MemoryDigest.mix(h ^ sregs.idtLimit);
+        h = mix(h, sregs.cs);
+        h = mix(h, sregs.ds);
+        h = mix(h, sregs.es);
+        h = mix(h, sregs.fs);
+        h = mix(h, sregs.gs);
+        h = mix(h, sregs.ss);
+        h = mix(h, sregs.tr);
+        crc.reset();
         crc.update(vcpu.getFpu());
         return MemoryDigest.mix(h ^ crc.getValue());
+    }
+
+    private static long mix(long h, Segment s) {
+        return MemoryDigest.mix(h ^ s.base ^ ((long) s.selector << 48) ^ ((long) s.limit << 16) ^ s.type);
     }
 
     /** Everything: general registers (debug rflags bits aside) and the system hash. */

@@ -25,6 +25,8 @@ final class Recorder implements Platform, LoopObserver {
     private final MemoryDigest memoryDigest;
     private final CpuDigest cpuDigest;
     private final Sregs sregs = new Sregs();
+    private final long[] stateRegs = new long[io.lore.log.StatePoint.REGS];
+    private final long[] continuation = RingRecords.continuationScratch();
     private final ReturnPoint returnPoint;
     /** This exit is the guest's arrival at the return point an interrupt waited for. */
     private boolean atReturnPoint;
@@ -128,8 +130,9 @@ final class Recorder implements Platform, LoopObserver {
         if (atSyncExit) {
             ring.put(RingRecords.word0(EventKind.INTERRUPT, 0, 0, vector), ordinal, 0, 0);
         } else {
-            RingRecords.putInterrupt(ring, ordinal, vector, cpuDigest.generalRegisters(), cpuDigest.systemHash(),
-                    memoryDigest.current(), branches == null ? io.lore.log.StatePoint.NO_BRANCH_COUNT : branches.read());
+            RingRecords.putInterrupt(ring, ordinal, vector, cpuDigest.generalRegisters(stateRegs), cpuDigest.systemHash(),
+                    memoryDigest.current(), branches == null ? io.lore.log.StatePoint.NO_BRANCH_COUNT : branches.read(),
+                    continuation);
         }
     }
 

@@ -21,11 +21,16 @@ final class RingRecords {
         return kind.code | (long) size << 8 | (long) flags << 16 | (long) field << 32;
     }
 
-    /** Producer side: an interrupt positioned by state, as 1 + 6 records. */
+    /** Room for a state point's continuation records: the producer passes one it reuses. */
+    static long[] continuationScratch() {
+        return new long[CONTINUATION_RECORDS * 4];
+    }
+
+    /** Producer side: an interrupt positioned by state, as 1 + 6 records ({@code c}: {@link #continuationScratch()}). */
     static void putInterrupt(EventRing ring, long ordinal, int vector, long[] regs, long systemHash, long memoryHash,
-            long branches) {
+            long branches, long[] c) {
         ring.put(word0(EventKind.INTERRUPT, 0, FLAG_STATE_POINT, vector), ordinal, 0, 0);
-        long[] c = new long[CONTINUATION_RECORDS * 4];
+        java.util.Arrays.fill(c, 0);
         System.arraycopy(regs, 0, c, 0, StatePoint.REGS);
         c[StatePoint.REGS] = systemHash;
         c[StatePoint.REGS + 1] = memoryHash;
