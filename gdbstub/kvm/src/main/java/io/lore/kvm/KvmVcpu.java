@@ -168,6 +168,19 @@ public final class KvmVcpu implements AutoCloseable {
 
     // Opaque state blobs: saved and restored as they are (checkpoints), never interpreted.
     public byte[] getFpu() { return getBlob(Ioctls.GET_FPU, Layouts.FPU_SIZE, "KVM_GET_FPU"); }
+
+    public static final int FPU_STATE_BYTES = Layouts.FPU_SIZE;
+
+    /** KVM_GET_FPU into {@code into} ({@link #FPU_STATE_BYTES} bytes) through a buffer kept for it: no allocation. */
+    public byte[] getFpu(byte[] into) {
+        if (fpuBuf == null) {
+            fpuBuf = new Memory(Layouts.FPU_SIZE);
+        }
+        syncedRegsCurrent = false;
+        ioctl(Ioctls.GET_FPU, fpuBuf, "KVM_GET_FPU");
+        fpuBuf.read(0, into, 0, Layouts.FPU_SIZE);
+        return into;
+    }
     public void setFpu(byte[] b) { setBlob(Ioctls.SET_FPU, b, Layouts.FPU_SIZE, "KVM_SET_FPU"); }
     public byte[] getXsave() { return getBlob(Ioctls.GET_XSAVE, Layouts.XSAVE_SIZE, "KVM_GET_XSAVE"); }
     public void setXsave(byte[] b) { setBlob(Ioctls.SET_XSAVE, b, Layouts.XSAVE_SIZE, "KVM_SET_XSAVE"); }
@@ -227,6 +240,8 @@ public final class KvmVcpu implements AutoCloseable {
         }
         return buf;
     }
+
+    private Memory fpuBuf; // getFpu(byte[]): the state hash reads the FPU at every state point
 
     private byte[] getBlob(NativeLong request, int size, String name) {
         syncedRegsCurrent = false;

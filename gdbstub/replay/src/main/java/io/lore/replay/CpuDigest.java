@@ -12,6 +12,7 @@ public final class CpuDigest {
     private final Regs regs = new Regs();
     private final Sregs sregs = new Sregs();
     private final CRC32C crc = new CRC32C();
+    private final byte[] fpu = new byte[KvmVcpu.FPU_STATE_BYTES];
 
     public CpuDigest(KvmVcpu vcpu) {
         this.vcpu = vcpu;
@@ -52,7 +53,7 @@ public final class CpuDigest {
         h = mix(h, sregs.ss);
         h = mix(h, sregs.tr);
         crc.reset();
-        crc.update(vcpu.getFpu());
+        crc.update(vcpu.getFpu(fpu));
         return MemoryDigest.mix(h ^ crc.getValue());
     }
 
