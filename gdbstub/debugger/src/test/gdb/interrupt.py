@@ -15,5 +15,6 @@ check(last_stop().get("signal") == "SIGINT", "reverse search interrupted: %s" % 
 run("delete")
 out = run("monitor when")
 check(out.startswith("position"), "the session goes on: %r" % out)
-run("reverse-stepi")
-run("stepi")
+for cmd in ("reverse-stepi", "stepi"):
+    out = run(cmd)  # a failed move is a console line and a SIGTRAP stop, not a gdb error
+    check("failed" not in out, "%s: %r" % (cmd, out))

@@ -72,6 +72,7 @@ public final class KvmVcpu implements AutoCloseable {
         if (kicked) {
             run.immediateExit(true);
         }
+        enteredGuest = !kicked;
         syncedRegsCurrent = false;
         try {
             LibC.ioctl(fd, Ioctls.RUN, 0);
@@ -89,6 +90,15 @@ public final class KvmVcpu implements AutoCloseable {
             }
         }
         return run.exitReason();
+    }
+
+    /**
+     * False when the last {@link #run()} returned KVM_EXIT_INTR for a kick already pending when
+     * it was called: KVM then returns before entering the guest, which is where it was (and an
+     * injected interrupt is still undelivered). True otherwise (the guest may have run).
+     */
+    public boolean enteredGuest() {
+        return enteredGuest;
     }
 
     /**
@@ -241,7 +251,8 @@ public final class KvmVcpu implements AutoCloseable {
         return buf;
     }
 
-    private Memory fpuBuf; // getFpu(byte[]): the state hash reads the FPU at every state point
+    private Memory fpuBuf;
+    private boolean enteredGuest = true; // getFpu(byte[]): the state hash reads the FPU at every state point
 
     private byte[] getBlob(NativeLong request, int size, String name) {
         syncedRegsCurrent = false;

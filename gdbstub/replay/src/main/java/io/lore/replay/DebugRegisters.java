@@ -121,8 +121,8 @@ final class DebugRegisters {
     /**
      * From the next plan on, runs with debugging on leave the registers in the run area, where
      * {@code KvmVcpu.getRegs} reads them without an ioctl. Used by the plain replay only: the
-     * debugging engine keeps asking KVM (GDB script runs with Ctrl-C hung in reverse-stepi 3 times
-     * in 37 with it on, the engine single-stepping; a cause not established).
+     * debugging engine keeps asking KVM (a hang once blamed on this was the single step over HLT,
+     * see ReplayCursor; the engine has not been tried with it since).
      */
     void syncRegisters(boolean on) {
         syncRegs = on;
@@ -130,6 +130,13 @@ final class DebugRegisters {
             vcpu.syncRegs(false);
         }
         appliedMode = -1; // the next apply sets the run area's request
+    }
+
+    /** The planned run without its single step; its breakpoints stay armed. */
+    void withoutStep() {
+        int mode = appliedMode & ~KvmVcpu.GUESTDBG_SINGLESTEP;
+        boolean hw = (mode & KvmVcpu.GUESTDBG_USE_HW_BP) != 0;
+        apply(hw ? mode : 0, hw ? appliedDr.clone() : null);
     }
 
     /** No debugging for the next KVM_RUN. */

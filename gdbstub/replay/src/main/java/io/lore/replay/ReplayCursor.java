@@ -120,6 +120,8 @@ public final class ReplayCursor implements AutoCloseable {
     private long traps;
     /** The current instant is an arrival already reported: leave it before breakpoints fire again. */
     private boolean leaveArrival;
+    /** The vector injected and not yet delivered (no KVM_RUN has entered the guest since), or -1. */
+    private int undelivered = -1;
     private boolean completeExits;
     private volatile boolean stopRequested;
     private GuestBranchCounter branches;
@@ -275,6 +277,7 @@ public final class ReplayCursor implements AutoCloseable {
         serial.restore(m.serial());
         atAnchor = true;
         leaveArrival = false;
+        undelivered = -1; // the restored vCPU has no injection pending
         debug.invalidate();
     }
 
@@ -303,6 +306,11 @@ public final class ReplayCursor implements AutoCloseable {
         boolean startedAtAnchor = atAnchor;
         while (true) {
             if (stopRequested) {
+                if (undelivered >= 0) {
+                    // an injected interrupt not yet delivered is no instant GDB can name (nor a
+                    // checkpoint keep): deliver it to its handler's first instruction, stop there
+                    enterHandler(goal, undelivered, true);
+                }
                 stopRequested = false;
                 return Stop.STOPPED;
             }
@@ -337,7 +345,18 @@ public final class ReplayCursor implements AutoCloseable {
             StatePoint target = next instanceof Event.Interrupt i && i.at() != null && i.ordinal() == ordinal ? i.at() : null;
             boolean approaching = farFromBranchTarget(target);
             debug.plan(approaching ? null : target, goal, oneStep, leaving ? this::rip : null);
+            if (debug.stepping() && atHlt()) {
+                // This host's KVM ends a single step over HLT with a debug exit past it, never with
+                // the HLT exit the recording has (its event and the interrupt that ends the halt would
+                // be missed, the guest running on as if HLT were a NOP): HLT exits at once anyway,
+                // so run it without the single step.
+                debug.withoutStep();
+            }
             int reason = vcpu.run();
+            if (reason == ExitReason.INTR && !vcpu.enteredGuest()) {
+                continue; // a kick before the guest ran: still at this instant (the loop top sees a stop request)
+            }
+            undelivered = -1;
             atAnchor = false;
             if (reason == ExitReason.DEBUG) {
                 Stop s = onDebugExit(goal, target, oneStep, run.debugDr6());
@@ -478,6 +497,7 @@ public final class ReplayCursor implements AutoCloseable {
             while (reason == ExitReason.INTR) { // a kick before the delivery: deliver anyway, stop after
                 reason = runUntrapped(() -> debug.planHandlerEntry(handler, goal));
             }
+            undelivered = -1;
             if (reason == ExitReason.DEBUG && rip() == handler) {
                 leaveArrival = true;
                 if (debug.isUserBreakpoint(handler)) {
@@ -497,6 +517,15 @@ public final class ReplayCursor implements AutoCloseable {
 
     private long rip() {
         return vcpu.getRegs().rip();
+    }
+
+    /** Whether the guest's next instruction is HLT. */
+    private boolean atHlt() {
+        io.lore.kvm.Sregs s = vcpu.getSregs();
+        long rip = rip();
+        long linear = (s.efer & (1L << 10)) != 0 ? rip : (s.cs.base + rip) & 0xffffffffL;
+        byte[] b = io.lore.machine.PageWalker.readVirtual(machine.memory(), s, linear, 1);
+        return b != null && b[0] == (byte) 0xf4;
     }
 
     private static boolean contains(long[] a, long v) {
@@ -626,6 +655,7 @@ public final class ReplayCursor implements AutoCloseable {
         }
         events.take();
         vcpu.interrupt(i.vector());
+        undelivered = i.vector();
         leaveArrival = false;
         return i.vector();
     }

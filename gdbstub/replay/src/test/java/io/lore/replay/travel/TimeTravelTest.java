@@ -13,6 +13,7 @@ import io.lore.machine.MachineConfig;
 import io.lore.machine.PageWalker;
 import io.lore.replay.GuestSymbols;
 import io.lore.replay.RecordSession;
+import io.lore.replay.ReplayCursor;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -143,6 +144,123 @@ class TimeTravelTest {
                     () -> new TimeTravel(rec, 0));
             assertTrue(e.getMessage().contains("TSC") && !e.getMessage().contains("\n"), e.getMessage());
         }
+    }
+
+    /**
+     * A single step over HLT makes the recorded HLT exit (this host's KVM ends it with a debug
+     * exit instead): reverse-stepi from the anchor of a HLT exit, as after an interrupted
+     * reverse-continue that restored a checkpoint there, once single-stepped without end.
+     */
+    @Test
+    void singleStepsCrossAHaltExit() throws Exception {
+        try (RecordingReader rec = record("demo.elf"); TimeTravel t = new TimeTravel(rec, 0)) {
+            List<Event> all = t.cursor().events(0, (int) t.cursor().eventCount());
+            long h = -1; // a HLT exit with no interrupt between it and the exit before
+            for (int i = 1; i < all.size() && h < 0; i++) {
+                Event e = all.get(i);
+                Event before = all.get(i - 1);
+                if (e instanceof Event.Halt && before.ordinal() == e.ordinal() - 1 && !(before instanceof Event.Interrupt)) {
+                    h = e.ordinal();
+                }
+            }
+            assertTrue(h > 0, "the demo halts");
+            t.seek(Position.anchor(h - 1));
+            for (int i = 0; i < 100_000 && t.cursor().exit() < h; i++) {
+                expect(Motion.Kind.STEP, t.stepForward());
+            }
+            assertEquals(h, t.cursor().exit(), "single steps reach HLT exit " + h);
+            assertEquals(Position.anchor(h), t.position());
+            t.seek(Position.anchor(h));
+            expect(Motion.Kind.STEP, t.stepBackward());
+            assertEquals(h - 1, t.cursor().exit());
+            expect(Motion.Kind.STEP, t.stepForward());
+            assertEquals(Position.anchor(h), t.position(), "and back to it");
+        }
+    }
+
+    /**
+     * Ctrl-C whose kick is already pending when the cursor enters KVM_RUN: KVM returns before the
+     * guest runs, so the cursor is still at its anchor, and says so (it once went on as if the
+     * guest had run, and the position could not be found again).
+     */
+    @Test
+    void aStopBeforeTheGuestRunsKeepsTheInstant() throws Exception {
+        try (RecordingReader rec = record("demo.elf"); TimeTravel t = new TimeTravel(rec, 0)) {
+            long k = anchorWhere(t, false);
+            t.seek(Position.anchor(k));
+            ReplayCursor c = t.cursor();
+            StatePoint before = c.state();
+            assertEquals(ReplayCursor.Stop.STOPPED, c.run(stopOnFirstQuestion(c)));
+            assertTrue(c.atAnchor(), "still at the anchor");
+            assertTrue(c.stateEquals(before), "nothing ran");
+            assertEquals(Position.anchor(k), t.position());
+        }
+    }
+
+    /**
+     * Ctrl-C right after an interrupt was injected at an anchor, before KVM delivered it: that
+     * moment has no name GDB could use and no checkpoint could keep (KVM holds the injection),
+     * so the cursor delivers it and stops at the handler's first instruction.
+     */
+    @Test
+    void aStopBetweenInjectionAndDeliveryStopsAtTheHandler() throws Exception {
+        try (RecordingReader rec = record("demo.elf"); TimeTravel t = new TimeTravel(rec, 0)) {
+            long k = anchorWhere(t, true);
+            t.seek(Position.anchor(k));
+            ReplayCursor c = t.cursor();
+            long events = c.eventIndex();
+            int vector = ((Event.Interrupt) c.nextEvent()).vector();
+            assertEquals(ReplayCursor.Stop.STOPPED, c.run(stopOnFirstQuestion(c)));
+            assertTrue(c.eventIndex() > events, "the interrupt was injected");
+            assertEquals(0, c.machine().vcpu().getVcpuEvents()[8], "and delivered (kvm_vcpu_events.interrupt.injected)");
+            assertEquals(k, c.exit());
+            assertTrue(!c.atAnchor());
+            assertEquals(Long.toHexString(handlerOf(c, vector)), Long.toHexString(c.machine().vcpu().getRegs().rip()),
+                    "at the handler's first instruction");
+        }
+    }
+
+    /** The handler address in the guest's 64-bit IDT gate for {@code vector}. */
+    private static long handlerOf(ReplayCursor c, int vector) {
+        io.lore.kvm.Sregs s = c.machine().vcpu().getSregs();
+        byte[] g = PageWalker.readVirtual(c.machine().memory(), s, s.idtBase + vector * 16L, 16);
+        ByteBuffer b = ByteBuffer.wrap(g).order(ByteOrder.LITTLE_ENDIAN);
+        return (b.getShort(0) & 0xffffL) | (b.getShort(6) & 0xffffL) << 16 | (b.getInt(8) & 0xffffffffL) << 32;
+    }
+
+    /** The first anchor after exit 100 with (or without) an interrupt injected right there. */
+    private static long anchorWhere(TimeTravel t, boolean interruptThere) {
+        List<Event> all = t.cursor().events(0, (int) t.cursor().eventCount());
+        java.util.Set<Long> withInterrupt = new java.util.HashSet<>();
+        long last = 0;
+        for (Event e : all) {
+            if (e instanceof Event.Interrupt i && i.at() == null) {
+                withInterrupt.add(i.ordinal());
+            }
+            last = Math.max(last, e.ordinal());
+        }
+        for (long k = 100; k < last; k++) {
+            if (withInterrupt.contains(k) == interruptThere) {
+                return k;
+            }
+        }
+        throw new AssertionError("no such anchor in the demo");
+    }
+
+    /** A goal that requests a stop the first time the cursor asks it anything before a run. */
+    private static ReplayCursor.Goal stopOnFirstQuestion(ReplayCursor c) {
+        return new ReplayCursor.Goal() {
+            private boolean asked;
+
+            @Override
+            public long[] breakpoints() {
+                if (!asked) {
+                    asked = true;
+                    c.requestStop();
+                }
+                return new long[0];
+            }
+        };
     }
 
     /** Asserts the kind of a move, showing a divergence report if the replay left the recording. */
