@@ -84,7 +84,12 @@ final class Recorder implements Platform, LoopObserver {
             kernel.drain(ordinal); // it happened since the last exit
         }
         atSyncExit = isSynchronous(reason);
-        atReturnPoint = returnPoint.armed() && returnPoint.onExit(reason == ExitReason.DEBUG, vcpu.getRegs().rip());
+        if (returnPoint.armed()) { // RIP only matters for a breakpoint exit: spare the others a KVM_GET_REGS
+            boolean debugExit = reason == ExitReason.DEBUG;
+            atReturnPoint = returnPoint.onExit(debugExit, debugExit ? vcpu.getRegs().rip() : -1);
+        } else {
+            atReturnPoint = false;
+        }
         if (atSyncExit) {
             ordinal++;
             if (reason == ExitReason.HLT) {
