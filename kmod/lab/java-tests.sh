@@ -68,28 +68,23 @@ kernel)
   # Replay notices TSC values that do not fit: fewer than the guest reads, or at another RIP.
   edit() { timeout -s KILL 240 java -cp "$ROOT/gdbstub/lab/target/test-classes:$ROOT/gdbstub/cli/target/lib/*" \
     io.lore.lab.TscEdit "$@"; }
-  if edit $W/tsc_kernel_assisted.lore $W/tsc_short.lore drop-last 3 >$W/edit.out 2>&1; then
-    lore replay $W/tsc_short.lore >$W/tsc_short.rep 2>&1
-    rc=$?
-    if [ $rc = 1 ] && grep -q "the guest read the TSC more often than the" $W/tsc_short.rep; then
-      ok replay_notices_missing_tsc_values
+  # refused CHECK FILE EDIT-ARGS MESSAGE: the recording edited into $W/FILE.lore replays with status 1, saying MESSAGE
+  refused() {
+    local name=$1 edited=$W/$2.lore message=$4
+    if edit $W/tsc_kernel_assisted.lore $edited $3 >$W/edit.out 2>&1; then
+      lore replay $edited >$W/$2.rep 2>&1
+      rc=$?
+      if [ $rc = 1 ] && grep -q "$message" $W/$2.rep; then
+        ok $name
+      else
+        fail $name "rc=$rc: $(grep -v JAVA_TOOL $W/$2.rep | head -4 | tr '\n' ' ')"
+      fi
     else
-      fail replay_notices_missing_tsc_values "rc=$rc: $(grep -v JAVA_TOOL $W/tsc_short.rep | head -4 | tr '\n' ' ')"
+      fail $name "TscEdit: $(tail -2 $W/edit.out | tr '\n' ' ')"
     fi
-  else
-    fail replay_notices_missing_tsc_values "TscEdit: $(tail -2 $W/edit.out | tr '\n' ' ')"
-  fi
-  if edit $W/tsc_kernel_assisted.lore $W/tsc_moved.lore move 5 >$W/edit.out 2>&1; then
-    lore replay $W/tsc_moved.lore >$W/tsc_moved.rep 2>&1
-    rc=$?
-    if [ $rc = 1 ] && grep -q "1 RDTSC(s) executed at a different RIP than recorded" $W/tsc_moved.rep; then
-      ok replay_notices_a_tsc_value_at_another_rip
-    else
-      fail replay_notices_a_tsc_value_at_another_rip "rc=$rc: $(grep -v JAVA_TOOL $W/tsc_moved.rep | head -4 | tr '\n' ' ')"
-    fi
-  else
-    fail replay_notices_a_tsc_value_at_another_rip "TscEdit: $(tail -2 $W/edit.out | tr '\n' ' ')"
-  fi
+  }
+  refused replay_notices_missing_tsc_values tsc_short "drop-last 3" "the guest read the TSC more often than the"
+  refused replay_notices_a_tsc_value_at_another_rip tsc_moved "move 5" "1 RDTSC(s) executed at a different RIP than recorded"
   for g in $GUESTS; do
     case $g in
       exits) round_trip exits exits kernel-assisted --cmdline n=5000 ;;

@@ -18,13 +18,14 @@ import org.junit.jupiter.api.DynamicTest;
  * lab's /init) and turns every line into a JUnit test, so each C check counts on its own in
  * the test summary. A program that fails without such a line fails a test named after it.
  */
-final class CTests {
-    private static final Pattern LINE = Pattern.compile("^(not ok|ok) - ([A-Za-z0-9_]+)(?::\\s*(.*))?$");
+public final class CTests {
+    /** A result line: group 1 "ok" or "not ok", group 2 the check's name, group 3 the reason (may be null). */
+    public static final Pattern LINE = Pattern.compile("^(not ok|ok) - ([A-Za-z0-9_]+)(?::\\s*(.*))?$");
 
     private CTests() {}
 
     /** The repository: lore.root when it is one (the reactor sets it), else the nearest directory above that has kmod/. */
-    static Path root() {
+    public static Path root() {
         String p = System.getProperty("lore.root");
         Path start = Path.of(p != null ? p : ".").toAbsolutePath().normalize();
         for (Path d = start; d != null; d = d.getParent()) {
@@ -93,14 +94,15 @@ final class CTests {
         return tests;
     }
 
-    static String tail(String s, int lines) {
-        String[] all = s.split("\n");
+    /** The last {@code lines} lines of {@code s} (console logs end lines with CR LF). */
+    public static String tail(String s, int lines) {
+        String[] all = s.split("\r?\n");
         int from = Math.max(0, all.length - lines);
         return String.join("\n", java.util.Arrays.copyOfRange(all, from, all.length));
     }
 
     /** Under CI a missing prerequisite is a failure (tools/install-deps provides it); elsewhere a skip. */
-    static void require(boolean present, String what) {
+    public static void require(boolean present, String what) {
         if (!present && "true".equals(System.getenv("CI"))) {
             fail(what + " is missing; tools/install-deps test installs it");
         }

@@ -177,7 +177,7 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     // Opaque state blobs: saved and restored as they are (checkpoints), never interpreted.
-    public byte[] getFpu() { return getBlob(Ioctls.GET_FPU, Layouts.FPU_SIZE, "KVM_GET_FPU"); }
+    public byte[] getFpu() { return getFpu(new byte[FPU_STATE_BYTES]); }
 
     public static final int FPU_STATE_BYTES = Layouts.FPU_SIZE;
 

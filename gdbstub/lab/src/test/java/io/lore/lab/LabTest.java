@@ -2,6 +2,7 @@ package io.lore.lab;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.lore.kmod.CTests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -25,25 +24,12 @@ import org.junit.jupiter.api.TestFactory;
  * prints is one result here. Takes about 4 minutes on two cores.
  */
 class LabTest {
-    private static final Pattern LINE = Pattern.compile("^(not ok|ok) - ([A-Za-z0-9_]+)(?::\\s*(.*))?$");
     /** The checks a complete lab run reports (fewer means it stopped early). */
     private static final int EXPECTED_CHECKS = 38;
 
-    /** The repository: lore.root when it is one (the reactor sets it), else the nearest directory above that has kmod/. */
-    static Path root() {
-        String p = System.getProperty("lore.root");
-        Path start = Path.of(p != null ? p : ".").toAbsolutePath().normalize();
-        for (Path d = start; d != null; d = d.getParent()) {
-            if (java.nio.file.Files.isRegularFile(d.resolve("kmod/include/uapi/lore.h"))) {
-                return d;
-            }
-        }
-        return start;
-    }
-
     @TestFactory
     List<DynamicTest> lab() throws Exception {
-        Path root = root();
+        Path root = CTests.root();
         requireTools(root);
         Path out = Path.of("target", "lab").toAbsolutePath();
         Files.createDirectories(out);
@@ -60,7 +46,7 @@ class LabTest {
         String text = Files.readString(console, StandardCharsets.UTF_8);
         int checks = 0;
         for (String line : text.split("\r?\n")) {
-            Matcher m = LINE.matcher(line.strip());
+            Matcher m = CTests.LINE.matcher(line.strip());
             if (!m.matches()) {
                 continue;
             }
@@ -80,7 +66,7 @@ class LabTest {
         tests.add(DynamicTest.dynamicTest("lab_completes", () -> {
             if (!done || found < EXPECTED_CHECKS) {
                 fail("the lab " + (boot != null ? boot : "ended") + " after " + found + " checks (expected at least "
-                        + EXPECTED_CHECKS + "); last console lines:\n" + tail(text, 30));
+                        + EXPECTED_CHECKS + "); last console lines:\n" + CTests.tail(text, 30));
             }
         }));
         return tests;
@@ -97,12 +83,7 @@ class LabTest {
             return "timed out after " + timeoutSeconds + " s";
         }
         return p.exitValue() == 0 ? null
-                : "failed (status " + p.exitValue() + "):\n" + tail(Files.readString(log, StandardCharsets.UTF_8), 30);
-    }
-
-    private static String tail(String s, int lines) {
-        String[] all = s.split("\r?\n");
-        return String.join("\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
+                : "failed (status " + p.exitValue() + "):\n" + CTests.tail(Files.readString(log, StandardCharsets.UTF_8), 30);
     }
 
     /** The lab needs QEMU, Debian's kernel and headers, busybox and cpio; under CI their absence fails. */
@@ -124,10 +105,6 @@ class LabTest {
         if (!Files.isRegularFile(root.resolve("guests/build/tsc.elf"))) {
             missing.add("guests/build/tsc.elf (built by the guests module)");
         }
-        String what = String.join(", ", missing);
-        if (!missing.isEmpty() && "true".equals(System.getenv("CI"))) {
-            fail("the lab needs " + what + " (tools/install-deps test installs the packages)");
-        }
-        Assumptions.assumeTrue(missing.isEmpty(), "the lab needs " + what);
+        CTests.require(missing.isEmpty(), "what the lab needs (" + String.join(", ", missing) + ")");
     }
 }

@@ -2,9 +2,7 @@ package io.lore.replay;
 
 import io.lore.kvm.GuestMemory;
 import io.lore.kvm.KvmVcpu;
-import io.lore.kvm.Sregs;
 import io.lore.log.StatePoint;
-import io.lore.machine.PageWalker;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
 
@@ -168,23 +166,9 @@ final class DebugRegisters {
         return false;
     }
 
-    /**
-     * The address of the handler of {@code vector} from the guest's IDT (64-bit gates), or -1
-     * where it cannot be read (not in long mode, gate not present, IDT unmapped).
-     */
+    /** The address of the handler of {@code vector} in the guest's IDT, or -1 ({@link io.lore.machine.Idt#handler}). */
     long handlerOf(int vector) {
-        Sregs s = vcpu.getSregs();
-        if ((s.efer & (1L << 10)) == 0 || vector * 16L + 15 > s.idtLimit) {
-            return -1;
-        }
-        byte[] g = PageWalker.readVirtual(memory, s, s.idtBase + vector * 16L, 16);
-        if (g == null || g.length < 16 || (g[5] & 0x80) == 0) {
-            return -1;
-        }
-        long lo = (g[0] & 0xff) | (g[1] & 0xff) << 8;
-        long mid = (g[6] & 0xff) | (g[7] & 0xff) << 8;
-        long hi = (g[8] & 0xffL) | (g[9] & 0xffL) << 8 | (g[10] & 0xffL) << 16 | (g[11] & 0xffL) << 24;
-        return lo | mid << 16 | hi << 32;
+        return io.lore.machine.Idt.handler(memory, vcpu.getSregs(), vector);
     }
 
     private void clearSlots() {

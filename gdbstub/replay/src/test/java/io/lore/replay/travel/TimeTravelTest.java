@@ -186,8 +186,7 @@ class TimeTravelTest {
     @Test
     void aStopBeforeTheGuestRunsKeepsTheInstant() throws Exception {
         try (RecordingReader rec = record("demo.elf"); TimeTravel t = new TimeTravel(rec, 0)) {
-            long k = anchorWhere(t, false);
-            t.seek(Position.anchor(k));
+            long k = seekToAnchorWhere(t, false);
             ReplayCursor c = t.cursor();
             StatePoint before = c.state();
             assertEquals(ReplayCursor.Stop.STOPPED, c.run(stopOnFirstQuestion(c)));
@@ -205,8 +204,7 @@ class TimeTravelTest {
     @Test
     void aStopBetweenInjectionAndDeliveryStopsAtTheHandler() throws Exception {
         try (RecordingReader rec = record("demo.elf"); TimeTravel t = new TimeTravel(rec, 0)) {
-            long k = anchorWhere(t, true);
-            t.seek(Position.anchor(k));
+            long k = seekToAnchorWhere(t, true);
             ReplayCursor c = t.cursor();
             long events = c.eventIndex();
             int vector = ((Event.Interrupt) c.nextEvent()).vector();
@@ -215,21 +213,13 @@ class TimeTravelTest {
             assertEquals(0, c.machine().vcpu().getVcpuEvents()[8], "and delivered (kvm_vcpu_events.interrupt.injected)");
             assertEquals(k, c.exit());
             assertTrue(!c.atAnchor());
-            assertEquals(Long.toHexString(handlerOf(c, vector)), Long.toHexString(c.machine().vcpu().getRegs().rip()),
+            assertEquals(Long.toHexString(io.lore.machine.Idt.handler(c.machine().memory(), c.machine().vcpu().getSregs(), vector)), Long.toHexString(c.machine().vcpu().getRegs().rip()),
                     "at the handler's first instruction");
         }
     }
 
-    /** The handler address in the guest's 64-bit IDT gate for {@code vector}. */
-    private static long handlerOf(ReplayCursor c, int vector) {
-        io.lore.kvm.Sregs s = c.machine().vcpu().getSregs();
-        byte[] g = PageWalker.readVirtual(c.machine().memory(), s, s.idtBase + vector * 16L, 16);
-        ByteBuffer b = ByteBuffer.wrap(g).order(ByteOrder.LITTLE_ENDIAN);
-        return (b.getShort(0) & 0xffffL) | (b.getShort(6) & 0xffffL) << 16 | (b.getInt(8) & 0xffffffffL) << 32;
-    }
-
-    /** The first anchor after exit 100 with (or without) an interrupt injected right there. */
-    private static long anchorWhere(TimeTravel t, boolean interruptThere) {
+    /** Goes to the first anchor after exit 100 with (or without) an interrupt injected right there; returns it. */
+    private static long seekToAnchorWhere(TimeTravel t, boolean interruptThere) {
         List<Event> all = t.cursor().events(0, (int) t.cursor().eventCount());
         java.util.Set<Long> withInterrupt = new java.util.HashSet<>();
         long last = 0;
@@ -241,6 +231,7 @@ class TimeTravelTest {
         }
         for (long k = 100; k < last; k++) {
             if (withInterrupt.contains(k) == interruptThere) {
+                t.seek(Position.anchor(k));
                 return k;
             }
         }
