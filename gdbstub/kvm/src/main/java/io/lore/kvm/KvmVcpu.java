@@ -4,6 +4,8 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * One virtual CPU. All methods except {@link #kick()} must be called from the thread that
@@ -21,20 +23,25 @@ public final class KvmVcpu implements AutoCloseable {
     private final RunArea run;
     private final Memory regsBuf = new Memory(Layouts.REGS_SIZE);
     private final Memory sregsBuf = new Memory(Layouts.SREGS_SIZE);
+    private final ByteBuffer sregsView = sregsBuf.getByteBuffer(0, Layouts.SREGS_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     private final Memory irqBuf = new Memory(4);
     private final Memory debugBuf = new Memory(Layouts.GUEST_DEBUG_SIZE);
     private final Kick kick = new Kick();
-    /** KVM_CAP_SYNC_REGS offers the general registers in the run area (see {@link #syncRegs}). */
-    private final boolean syncRegsSupported;
+    /** The KVM_SYNC_X86_* bits of KVM_CAP_SYNC_REGS this LoRe uses: general and special registers (see {@link #syncRegs}). */
+    private final long syncBits;
+    /** The special registers' copy in the run area, read by {@link #getSregs} when current. */
+    private final ByteBuffer syncedSregs;
     /**
      * The run area holds the registers exactly as KVM_GET_REGS would return them now: the last
      * KVM_RUN stored them and no vCPU ioctl has run since (any may change what GET_REGS says).
      */
     private boolean syncedRegsCurrent;
+    /** As {@link #syncedRegsCurrent}, for the special registers and KVM_GET_SREGS. */
+    private boolean syncedSregsCurrent;
 
     KvmVcpu(Kvm kvm, int fd) {
         this.fd = fd;
-        this.syncRegsSupported = (kvm.checkExtension(Kvm.CAP_SYNC_REGS) & Layouts.SYNC_X86_REGS) != 0;
+        this.syncBits = kvm.checkExtension(Kvm.CAP_SYNC_REGS) & (Layouts.SYNC_X86_REGS | Layouts.SYNC_X86_SREGS);
         this.runMappingSize = kvm.vcpuMmapSize();
         try {
             this.runMapping = LibC.mmap(null, new NativeLong(runMappingSize), LibC.PROT_READ | LibC.PROT_WRITE,
@@ -44,18 +51,21 @@ public final class KvmVcpu implements AutoCloseable {
             throw KvmException.of("mmap of the vCPU run area", e);
         }
         this.run = new RunArea(runMapping.getByteBuffer(0, runMappingSize));
+        this.syncedSregs = runMapping.getByteBuffer(Layouts.RUN_SYNC_SREGS, Layouts.SREGS_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /**
-     * Asks KVM_RUN to store the general registers in the run area on its way out (on from the
-     * next run), so that {@link #getRegs} after it needs no KVM_GET_REGS. That ioctl loads and
-     * puts the vCPU each time, which on this nested host costs more than a KVM_RUN; replay reads
-     * RIP after every breakpoint and single-step exit. Off by default: storing them costs a
-     * little on every exit. A no-op where KVM lacks KVM_CAP_SYNC_REGS (getRegs then asks KVM).
+     * Asks KVM_RUN to store the general and special registers in the run area on its way out (on
+     * from the next run), so that {@link #getRegs} and {@link #getSregs} after it need no
+     * KVM_GET_REGS or KVM_GET_SREGS. Those ioctls load and put the vCPU each time, which on this
+     * nested host costs more than a KVM_RUN (GET_SREGS measured 13-18 µs); replay reads RIP after
+     * every breakpoint and single-step exit, and the code bytes at it before each single step.
+     * Off by default: storing them costs a little on every exit. What KVM lacks of
+     * KVM_CAP_SYNC_REGS is asked for by ioctl as before.
      */
     public void syncRegs(boolean on) {
-        if (syncRegsSupported) {
-            run.validRegs(on ? Layouts.SYNC_X86_REGS : 0);
+        if (syncBits != 0) {
+            run.validRegs(on ? syncBits : 0);
         }
     }
 
@@ -73,11 +83,13 @@ public final class KvmVcpu implements AutoCloseable {
             run.immediateExit(true);
         }
         enteredGuest = !kicked;
-        syncedRegsCurrent = false;
+        syncedStale();
         try {
             LibC.ioctl(fd, Ioctls.RUN, 0);
             // only a run that returned normally is trusted to have stored them
-            syncedRegsCurrent = run.validRegs() != 0;
+            long synced = run.validRegs();
+            syncedRegsCurrent = (synced & Layouts.SYNC_X86_REGS) != 0;
+            syncedSregsCurrent = (synced & Layouts.SYNC_X86_SREGS) != 0;
         } catch (LastErrorException e) {
             if (e.getErrorCode() == LibC.EINTR || e.getErrorCode() == LibC.EAGAIN) {
                 kick.drain();
@@ -148,8 +160,12 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public Sregs getSregs(Sregs into) {
+        if (syncedSregsCurrent) { // struct kvm_sregs as KVM_GET_SREGS copies it out (both use __get_sregs)
+            into.load(syncedSregs);
+            return into;
+        }
         ioctl(Ioctls.GET_SREGS, sregsBuf, "KVM_GET_SREGS");
-        into.load(sregsBuf);
+        into.load(sregsView);
         return into;
     }
 
@@ -186,7 +202,6 @@ public final class KvmVcpu implements AutoCloseable {
         if (fpuBuf == null) {
             fpuBuf = new Memory(Layouts.FPU_SIZE);
         }
-        syncedRegsCurrent = false;
         ioctl(Ioctls.GET_FPU, fpuBuf, "KVM_GET_FPU");
         fpuBuf.read(0, into, 0, Layouts.FPU_SIZE);
         return into;
@@ -203,7 +218,7 @@ public final class KvmVcpu implements AutoCloseable {
 
     /** Reads the MSRs named by {@code indices}; an MSR KVM refuses reads as 0 and is reported by count. */
     public long[] getMsrs(int[] indices) {
-        syncedRegsCurrent = false;
+        syncedStale();
         Memory buf = msrBuffer(indices, null);
         int n;
         try {
@@ -223,7 +238,7 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public void setMsrs(int[] indices, long[] values) {
-        syncedRegsCurrent = false;
+        syncedStale();
         Memory buf = msrBuffer(indices, values);
         int n;
         try {
@@ -255,7 +270,7 @@ public final class KvmVcpu implements AutoCloseable {
     private boolean enteredGuest = true; // getFpu(byte[]): the state hash reads the FPU at every state point
 
     private byte[] getBlob(NativeLong request, int size, String name) {
-        syncedRegsCurrent = false;
+        syncedStale();
         Memory buf = new Memory(size);
         buf.clear();
         ioctl(request, buf, name);
@@ -266,14 +281,20 @@ public final class KvmVcpu implements AutoCloseable {
         if (data.length != size) {
             throw new IllegalArgumentException(name + " needs " + size + " bytes, got " + data.length);
         }
-        syncedRegsCurrent = false;
+        syncedStale();
         Memory buf = new Memory(size);
         buf.write(0, data, 0, size);
         ioctl(request, buf, name);
     }
 
+    /** Any vCPU ioctl may change what KVM_GET_REGS (SET_GUEST_DEBUG: RFLAGS.TF) or KVM_GET_SREGS return. */
+    private void syncedStale() {
+        syncedRegsCurrent = false;
+        syncedSregsCurrent = false;
+    }
+
     private void ioctl(NativeLong request, Pointer arg, String name) {
-        syncedRegsCurrent = false; // any vCPU ioctl may change what KVM_GET_REGS returns (SET_GUEST_DEBUG: RFLAGS.TF)
+        syncedStale();
         try {
             LibC.ioctl(fd, request, arg);
         } catch (LastErrorException e) {

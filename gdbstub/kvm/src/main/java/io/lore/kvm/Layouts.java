@@ -27,7 +27,9 @@ final class Layouts {
     static final int RUN_UNION = 32;
     static final int RUN_VALID_REGS = 288; // after the 256-byte exit union
     static final int RUN_SYNC_REGS = 304; // s.regs: struct kvm_sync_regs, kvm_regs first
+    static final int RUN_SYNC_SREGS = RUN_SYNC_REGS + REGS_SIZE; // s.regs.sregs follows kvm_regs
     static final int SYNC_X86_REGS = 1;
+    static final int SYNC_X86_SREGS = 2;
     // io
     static final int IO_DIRECTION = RUN_UNION;
     static final int IO_SIZE = RUN_UNION + 1;

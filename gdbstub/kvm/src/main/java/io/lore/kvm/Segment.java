@@ -1,6 +1,7 @@
 package io.lore.kvm;
 
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
 
 /** A segment register's hidden state (struct kvm_segment). */
 public final class Segment {
@@ -25,19 +26,20 @@ public final class Segment {
         this.g = g;
     }
 
-    void load(Pointer p, long o) {
+    /** From a little-endian view of native memory: plain reads, no native call per field. */
+    void load(ByteBuffer p, int o) {
         base = p.getLong(o);
         limit = p.getInt(o + 8);
         selector = p.getShort(o + 12) & 0xffff;
-        type = p.getByte(o + 14) & 0xff;
-        present = p.getByte(o + 15) != 0;
-        dpl = p.getByte(o + 16) & 0xff;
-        db = p.getByte(o + 17) != 0;
-        s = p.getByte(o + 18) != 0;
-        l = p.getByte(o + 19) != 0;
-        g = p.getByte(o + 20) != 0;
-        avl = p.getByte(o + 21) != 0;
-        unusable = p.getByte(o + 22) != 0;
+        type = p.get(o + 14) & 0xff;
+        present = p.get(o + 15) != 0;
+        dpl = p.get(o + 16) & 0xff;
+        db = p.get(o + 17) != 0;
+        s = p.get(o + 18) != 0;
+        l = p.get(o + 19) != 0;
+        g = p.get(o + 20) != 0;
+        avl = p.get(o + 21) != 0;
+        unusable = p.get(o + 22) != 0;
     }
 
     void store(Pointer p, long o) {

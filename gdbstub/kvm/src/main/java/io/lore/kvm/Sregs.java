@@ -1,6 +1,7 @@
 package io.lore.kvm;
 
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
 
 /** Special registers (struct kvm_sregs): segments, descriptor tables, control registers, EFER. */
 public final class Sregs {
@@ -11,16 +12,18 @@ public final class Sregs {
     public long cr0, cr2, cr3, cr4, cr8, efer, apicBase;
     public final long[] interruptBitmap = new long[4];
 
-    private Segment[] segments() {
-        return new Segment[] {cs, ds, es, fs, gs, ss, tr, ldt};
-    }
+    /** In struct kvm_sregs order. */
+    private final Segment[] segments = {cs, ds, es, fs, gs, ss, tr, ldt};
 
-    void load(Pointer p) {
-        Segment[] segs = segments();
-        for (int i = 0; i < segs.length; i++) {
-            segs[i].load(p, (long) i * Layouts.SEGMENT_SIZE);
+    /**
+     * From a little-endian view of a struct kvm_sregs: plain reads (the replay reads the run
+     * area's copy after every breakpoint hit; a native call per field cost microseconds).
+     */
+    void load(ByteBuffer p) {
+        for (int i = 0; i < segments.length; i++) {
+            segments[i].load(p, i * Layouts.SEGMENT_SIZE);
         }
-        long o = 8L * Layouts.SEGMENT_SIZE;
+        int o = 8 * Layouts.SEGMENT_SIZE;
         gdtBase = p.getLong(o);
         gdtLimit = p.getShort(o + 8) & 0xffff;
         idtBase = p.getLong(o + 16);
@@ -33,12 +36,14 @@ public final class Sregs {
         cr8 = p.getLong(o + 32);
         efer = p.getLong(o + 40);
         apicBase = p.getLong(o + 48);
-        p.read(o + 56, interruptBitmap, 0, 4);
+        for (int i = 0; i < 4; i++) {
+            interruptBitmap[i] = p.getLong(o + 56 + 8 * i);
+        }
     }
 
     void store(Pointer p) {
         p.clear(Layouts.SREGS_SIZE);
-        Segment[] segs = segments();
+        Segment[] segs = segments;
         for (int i = 0; i < segs.length; i++) {
             segs[i].store(p, (long) i * Layouts.SEGMENT_SIZE);
         }

@@ -181,7 +181,7 @@ class KvmBindingsTest {
         for (long rip : new long[] {0x1003, 0x1006, 0x1008, 0x1009}) {
             int reason = vcpu.run();
             Regs stored = vcpu.getRegs(); // from the run area
-            vcpu.getSregs(); // any other vCPU ioctl: the next getRegs asks KVM
+            vcpu.getFpu(); // any other vCPU ioctl: the next getRegs asks KVM
             assertEquals(vcpu.getRegs(), stored, "registers after the exit to 0x" + Long.toHexString(rip));
             assertEquals(rip, stored.rip(), "exit " + ExitReason.name(reason));
         }
@@ -194,6 +194,29 @@ class KvmBindingsTest {
         assertEquals(0x77, vcpu.getRegs().get(Regs.RDX));
         assertEquals(0x1234, vcpu.getRegs().get(Regs.RAX));
         assertEquals(1, vcpu.getRegs().get(Regs.RCX));
+    }
+
+    @Test
+    void specialRegistersKvmRunStoresAreTheOnesKvmGetSregsReturns() {
+        // mov ax,0x2345; mov ds,ax; hlt — single-stepped
+        startRealMode(0x1000, bytes(0xb8, 0x45, 0x23, 0x8e, 0xd8, 0xf4));
+        vcpu.syncRegs(true);
+        vcpu.setGuestDebug(KvmVcpu.GUESTDBG_ENABLE | KvmVcpu.GUESTDBG_SINGLESTEP, null);
+        vcpu.run();
+        assertEquals(ExitReason.DEBUG, vcpu.run());
+        Sregs stored = vcpu.getSregs(); // from the run area
+        assertEquals(0x2345, stored.ds.selector, "DS as the run area has it");
+        assertEquals(0x23450, stored.ds.base);
+        vcpu.getFpu(); // another vCPU ioctl: the next getSregs asks KVM
+        Sregs asked = vcpu.getSregs();
+        assertEquals(asked.toString(), stored.toString());
+        assertEquals(asked.ds.toString(), stored.ds.toString());
+        assertEquals(asked.apicBase, stored.apicBase);
+        // what the host sets is what it reads back, not the stale stored copy
+        asked.ds.selector = 0x10;
+        asked.ds.base = 0x100;
+        vcpu.setSregs(asked);
+        assertEquals(0x10, vcpu.getSregs().ds.selector);
     }
 
     @Test

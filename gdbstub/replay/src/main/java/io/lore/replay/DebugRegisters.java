@@ -28,6 +28,9 @@ final class DebugRegisters {
     private final long[] appliedDr = new long[8];
     /** The next plan's debug registers: reused, since a plan is made before every KVM_RUN. */
     private final long[] planned = new long[8];
+    /** The plan {@link #arm()} hands to KVM: GUESTDBG_* bits and debug registers (or null). */
+    private int intendedMode;
+    private long[] intendedDr;
     /** Whether runs with debugging on store the registers in the run area ({@link #syncRegisters}). */
     private boolean syncRegs;
 
@@ -40,14 +43,15 @@ final class DebugRegisters {
      * Plans the next KVM_RUN: {@code target} (may be null) in slot 0, then the goal's
      * breakpoints; single steps if {@code step}, if a breakpoint did not fit, or if the guest sits
      * on an armed breakpoint it must leave first ({@code rip} non-null: the current instant was
-     * already seen, and supplies the address).
+     * already seen, and supplies the address). KVM gets the plan with {@link #arm()}: until then
+     * the registers the last run left in the run area stay readable without an ioctl.
      */
     void plan(StatePoint target, ReplayCursor.Goal goal, boolean step, LongSupplier rip) {
         long[] bps = goal.breakpoints();
         if (target == null && bps.length == 0 && !step) { // the plain replay's usual case: nothing to arm
             clearSlots();
             breakpoints = bps;
-            apply(0, null);
+            intend(0, null);
             return;
         }
         clearSlots();
@@ -96,7 +100,30 @@ final class DebugRegisters {
         if (stepping) {
             mode |= KvmVcpu.GUESTDBG_SINGLESTEP;
         }
-        apply(mode, hw ? dr : null);
+        intend(mode, hw ? dr : null);
+    }
+
+    private void intend(int mode, long[] dr) {
+        intendedMode = mode;
+        intendedDr = dr;
+    }
+
+    /** Whether the plan single-steps. */
+    boolean stepPlanned() {
+        return (intendedMode & KvmVcpu.GUESTDBG_SINGLESTEP) != 0;
+    }
+
+    /** The plan without its single step; its breakpoints stay. */
+    void withoutStep() {
+        intendedMode &= ~KvmVcpu.GUESTDBG_SINGLESTEP;
+        if ((intendedMode & KvmVcpu.GUESTDBG_USE_HW_BP) == 0) {
+            intend(0, null);
+        }
+    }
+
+    /** Hands the plan to KVM (if it differs from what KVM has). */
+    void arm() {
+        apply(intendedMode, intendedDr);
     }
 
     /** Plans the run that delivers an injected interrupt: stops at the handler's first instruction. */
@@ -128,13 +155,6 @@ final class DebugRegisters {
             vcpu.syncRegs(false);
         }
         appliedMode = -1; // the next apply sets the run area's request
-    }
-
-    /** The planned run without its single step; its breakpoints stay armed. */
-    void withoutStep() {
-        int mode = appliedMode & ~KvmVcpu.GUESTDBG_SINGLESTEP;
-        boolean hw = (mode & KvmVcpu.GUESTDBG_USE_HW_BP) != 0;
-        apply(hw ? mode : 0, hw ? appliedDr.clone() : null);
     }
 
     /** No debugging for the next KVM_RUN. */

@@ -345,13 +345,15 @@ public final class ReplayCursor implements AutoCloseable {
             StatePoint target = next instanceof Event.Interrupt i && i.at() != null && i.ordinal() == ordinal ? i.at() : null;
             boolean approaching = farFromBranchTarget(target);
             debug.plan(approaching ? null : target, goal, oneStep, leaving ? this::rip : null);
-            if (debug.stepping() && atHlt()) {
+            if (debug.stepPlanned() && atHlt()) {
                 // This host's KVM ends a single step over HLT with a debug exit past it, never with
                 // the HLT exit the recording has (its event and the interrupt that ends the halt would
                 // be missed, the guest running on as if HLT were a NOP): HLT exits at once anyway,
-                // so run it without the single step.
+                // so run it without the single step. (Checked before arming: the registers the last
+                // run left in the run area are still current then.)
                 debug.withoutStep();
             }
+            debug.arm();
             int reason = vcpu.run();
             if (reason == ExitReason.INTR && !vcpu.enteredGuest()) {
                 continue; // a kick before the guest ran: still at this instant (the loop top sees a stop request)
