@@ -31,13 +31,14 @@ public final class KvmVcpu implements AutoCloseable {
     private final long syncBits;
     /** The special registers' copy in the run area, read by {@link #getSregs} when current. */
     private final ByteBuffer syncedSregs;
-    /**
-     * The run area holds the registers exactly as KVM_GET_REGS would return them now: the last
-     * KVM_RUN stored them and no vCPU ioctl has run since (any may change what GET_REGS says).
+    /*
+     * Where the registers are, exactly as KVM_GET_REGS / KVM_GET_SREGS would return them now:
+     * in the run area (the last KVM_RUN stored them), in the ioctl buffer (read since), or
+     * nowhere (anything that may change them ran since: KVM_RUN, any ioctl that sets state).
      */
-    private boolean syncedRegsCurrent;
-    /** As {@link #syncedRegsCurrent}, for the special registers and KVM_GET_SREGS. */
-    private boolean syncedSregsCurrent;
+    private static final int NOWHERE = 0, IN_RUN_AREA = 1, IN_BUFFER = 2;
+    private int regsAt = NOWHERE;
+    private int sregsAt = NOWHERE;
 
     KvmVcpu(Kvm kvm, int fd) {
         this.fd = fd;
@@ -83,13 +84,13 @@ public final class KvmVcpu implements AutoCloseable {
             run.immediateExit(true);
         }
         enteredGuest = !kicked;
-        syncedStale();
+        changed();
         try {
             LibC.ioctl(fd, Ioctls.RUN, 0);
             // only a run that returned normally is trusted to have stored them
             long synced = run.validRegs();
-            syncedRegsCurrent = (synced & Layouts.SYNC_X86_REGS) != 0;
-            syncedSregsCurrent = (synced & Layouts.SYNC_X86_SREGS) != 0;
+            regsAt = (synced & Layouts.SYNC_X86_REGS) != 0 ? IN_RUN_AREA : NOWHERE;
+            sregsAt = (synced & Layouts.SYNC_X86_SREGS) != 0 ? IN_RUN_AREA : NOWHERE;
         } catch (LastErrorException e) {
             if (e.getErrorCode() == LibC.EINTR || e.getErrorCode() == LibC.EAGAIN) {
                 kick.drain();
@@ -141,11 +142,14 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public Regs getRegs(Regs into) {
-        if (syncedRegsCurrent) { // the same struct kvm_regs KVM_GET_REGS would copy out (both use __get_regs)
+        if (regsAt == IN_RUN_AREA) { // the same struct kvm_regs KVM_GET_REGS would copy out (both use __get_regs)
             into.load(run);
             return into;
         }
-        ioctl(Ioctls.GET_REGS, regsBuf, "KVM_GET_REGS");
+        if (regsAt == NOWHERE) {
+            query(Ioctls.GET_REGS, regsBuf, "KVM_GET_REGS");
+            regsAt = IN_BUFFER;
+        }
         into.load(regsBuf);
         return into;
     }
@@ -160,11 +164,14 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public Sregs getSregs(Sregs into) {
-        if (syncedSregsCurrent) { // struct kvm_sregs as KVM_GET_SREGS copies it out (both use __get_sregs)
+        if (sregsAt == IN_RUN_AREA) { // struct kvm_sregs as KVM_GET_SREGS copies it out (both use __get_sregs)
             into.load(syncedSregs);
             return into;
         }
-        ioctl(Ioctls.GET_SREGS, sregsBuf, "KVM_GET_SREGS");
+        if (sregsAt == NOWHERE) {
+            query(Ioctls.GET_SREGS, sregsBuf, "KVM_GET_SREGS");
+            sregsAt = IN_BUFFER;
+        }
         into.load(sregsView);
         return into;
     }
@@ -202,7 +209,7 @@ public final class KvmVcpu implements AutoCloseable {
         if (fpuBuf == null) {
             fpuBuf = new Memory(Layouts.FPU_SIZE);
         }
-        ioctl(Ioctls.GET_FPU, fpuBuf, "KVM_GET_FPU");
+        query(Ioctls.GET_FPU, fpuBuf, "KVM_GET_FPU");
         fpuBuf.read(0, into, 0, Layouts.FPU_SIZE);
         return into;
     }
@@ -218,7 +225,6 @@ public final class KvmVcpu implements AutoCloseable {
 
     /** Reads the MSRs named by {@code indices}; an MSR KVM refuses reads as 0 and is reported by count. */
     public long[] getMsrs(int[] indices) {
-        syncedStale();
         Memory buf = msrBuffer(indices, null);
         int n;
         try {
@@ -238,7 +244,7 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public void setMsrs(int[] indices, long[] values) {
-        syncedStale();
+        changed();
         Memory buf = msrBuffer(indices, values);
         int n;
         try {
@@ -270,10 +276,9 @@ public final class KvmVcpu implements AutoCloseable {
     private boolean enteredGuest = true; // getFpu(byte[]): the state hash reads the FPU at every state point
 
     private byte[] getBlob(NativeLong request, int size, String name) {
-        syncedStale();
         Memory buf = new Memory(size);
         buf.clear();
-        ioctl(request, buf, name);
+        query(request, buf, name);
         return buf.getByteArray(0, size);
     }
 
@@ -281,20 +286,38 @@ public final class KvmVcpu implements AutoCloseable {
         if (data.length != size) {
             throw new IllegalArgumentException(name + " needs " + size + " bytes, got " + data.length);
         }
-        syncedStale();
         Memory buf = new Memory(size);
         buf.write(0, data, 0, size);
         ioctl(request, buf, name);
     }
 
-    /** Any vCPU ioctl may change what KVM_GET_REGS (SET_GUEST_DEBUG: RFLAGS.TF) or KVM_GET_SREGS return. */
-    private void syncedStale() {
-        syncedRegsCurrent = false;
-        syncedSregsCurrent = false;
+    /**
+     * The registers may differ from what was read: an ioctl that sets vCPU state ran (KVM_SET_GUEST_DEBUG
+     * changes RFLAGS.TF, KVM_INTERRUPT the pending-interrupt bitmap of the special registers) or
+     * KVM_RUN.
+     */
+    private void changed() {
+        regsAt = NOWHERE;
+        sregsAt = NOWHERE;
     }
 
+    /** For tests: the next register reads ask KVM. */
+    void forgetRegisters() {
+        changed();
+    }
+
+    /** An ioctl that sets vCPU state. */
     private void ioctl(NativeLong request, Pointer arg, String name) {
-        syncedStale();
+        changed();
+        call(request, arg, name);
+    }
+
+    /** An ioctl that only reads vCPU state (KVM_GET_*): what was read before stays current. */
+    private void query(NativeLong request, Pointer arg, String name) {
+        call(request, arg, name);
+    }
+
+    private void call(NativeLong request, Pointer arg, String name) {
         try {
             LibC.ioctl(fd, request, arg);
         } catch (LastErrorException e) {

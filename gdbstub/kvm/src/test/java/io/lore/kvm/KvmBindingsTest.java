@@ -181,7 +181,7 @@ class KvmBindingsTest {
         for (long rip : new long[] {0x1003, 0x1006, 0x1008, 0x1009}) {
             int reason = vcpu.run();
             Regs stored = vcpu.getRegs(); // from the run area
-            vcpu.getFpu(); // any other vCPU ioctl: the next getRegs asks KVM
+            vcpu.forgetRegisters(); // the next getRegs asks KVM
             assertEquals(vcpu.getRegs(), stored, "registers after the exit to 0x" + Long.toHexString(rip));
             assertEquals(rip, stored.rip(), "exit " + ExitReason.name(reason));
         }
@@ -207,7 +207,7 @@ class KvmBindingsTest {
         Sregs stored = vcpu.getSregs(); // from the run area
         assertEquals(0x2345, stored.ds.selector, "DS as the run area has it");
         assertEquals(0x23450, stored.ds.base);
-        vcpu.getFpu(); // another vCPU ioctl: the next getSregs asks KVM
+        vcpu.forgetRegisters(); // the next getSregs asks KVM
         Sregs asked = vcpu.getSregs();
         assertEquals(asked.toString(), stored.toString());
         assertEquals(asked.ds.toString(), stored.ds.toString());
@@ -217,6 +217,11 @@ class KvmBindingsTest {
         asked.ds.base = 0x100;
         vcpu.setSregs(asked);
         assertEquals(0x10, vcpu.getSregs().ds.selector);
+        // a read leaves what was read current; what changes state does not
+        vcpu.getFpu();
+        assertEquals(0x10, vcpu.getSregs().ds.selector);
+        vcpu.interrupt(0x21);
+        assertTrue(vcpu.getSregs().interruptBitmap[0] != 0, "KVM_INTERRUPT shows in the special registers");
     }
 
     @Test
