@@ -145,9 +145,7 @@ final class DebugRegisters {
 
     /**
      * From the next plan on, runs with debugging on leave the registers in the run area, where
-     * {@code KvmVcpu.getRegs} reads them without an ioctl. Used by the plain replay only: the
-     * debugging engine keeps asking KVM (a hang once blamed on this was the single step over HLT,
-     * see ReplayCursor; the engine has not been tried with it since).
+     * {@code KvmVcpu.getRegs} and {@code getSregs} read them without an ioctl.
      */
     void syncRegisters(boolean on) {
         syncRegs = on;

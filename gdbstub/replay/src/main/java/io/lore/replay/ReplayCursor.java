@@ -155,9 +155,10 @@ public final class ReplayCursor implements AutoCloseable {
     }
 
     /**
-     * Has KVM_RUN leave the general registers in the run area while breakpoints or single steps
-     * are in use, so the RIP reads after each breakpoint hit cost no KVM_GET_REGS (the plain
-     * replay's interrupts positioned by state are found through many such hits).
+     * Has KVM_RUN leave the registers in the run area while breakpoints or single steps are in
+     * use, so the reads after each breakpoint hit or step (RIP, the state check, the code bytes
+     * before a single step) cost no KVM_GET_REGS or KVM_GET_SREGS: interrupts positioned by
+     * state are found through many such hits, and reverse execution single-steps.
      */
     public void readRegistersFromRunArea(boolean on) {
         debug.syncRegisters(on);
