@@ -37,9 +37,9 @@ final class RecordCommand implements Command {
                 .desc("how much later than due a timer interrupt may reach a guest that is computing (default "
                         + RecordSession.DEFAULT_INTERRUPT_DELAY_NANOS / 1000 + "; 0: at once). A third of it waits for "
                         + "the guest's next VM exit, the rest for the function it was in to return: points replay finds "
-                        + "cheaply. One taken anywhere else is found again by its state, at some 20-30 µs per pass "
-                        + "of its instruction on a host without a PMU. Ignored when a branch counter positions "
-                        + "interrupts").build());
+                        + "cheaply (a third more when the last kick finds it in another function). One taken "
+                        + "anywhere else is found again by its state, at some 25 µs per pass of its instruction on a "
+                        + "host without a PMU. Ignored when a branch counter positions interrupts").build());
         o.addOption(null, "quiet", false, "no status line and no summary");
         return o;
     }

@@ -58,7 +58,8 @@ public final class RecordSession {
      * How much later than due a timer interrupt may reach a guest that computes without exits,
      * so that it lands where replay finds it cheaply: the first third waits for the guest's next
      * VM exit (the vCPU is kicked after it), the other two for a function the kick found it in
-     * to return ({@link ReturnPoint}); an exit meanwhile ends the wait. 0 delivers at once:
+     * to return ({@link ReturnPoint}; one more third as a last chance when the guest is then in a
+     * function it has not waited for); an exit meanwhile ends the wait. 0 delivers at once:
      * every interrupt that arrives while the guest computes is then positioned by its state
      * where the kick found it. Ignored with a branch counter, which positions those cheaply.
      */

@@ -17,7 +17,10 @@ import io.lore.machine.PageWalker;
 final class ReturnPoint {
     /** Stack words looked at, from RSP up: the current frame's locals and saved registers. */
     static final int STACK_WORDS = 32;
-    /** Waits for a return per interrupt. */
+    /**
+     * Waits for a return per interrupt; then one more, the last chance, only for a return
+     * address not waited for in vain already (see {@link #waitForReturn}).
+     */
     static final int ATTEMPTS = 2;
 
     private static final long DR7_LOCAL_EXEC_SLOT0 = 0x401;
@@ -26,8 +29,11 @@ final class ReturnPoint {
     private final GuestMemory memory;
     private final long[] dr = new long[8];
     private long armed = -1;
-    /** Waits this interrupt has had. */
+    /** Waits this interrupt has had (the last chance aside). */
     private int tries;
+    private boolean lastChanceTaken;
+    /** The return address this interrupt last waited for in vain, or -1. */
+    private long missed = -1;
     private long moved;
 
     ReturnPoint(KvmVcpu vcpu, GuestMemory memory) {
@@ -37,24 +43,40 @@ final class ReturnPoint {
 
     /**
      * Called at an exit that is not synchronous with an interrupt waiting: arms a breakpoint at
-     * the return address and returns true (defer), unless this interrupt already waited
-     * {@link #ATTEMPTS} times or no return address is found. A second try helps when the first
-     * kick found the guest in a function that does not return soon (a thread's main loop) and
-     * the second finds it in a short callee; either wait also lets the guest reach an exit.
+     * the return address and returns true (defer), unless no return address is found or this
+     * interrupt has had its waits. A second wait helps when the first kick found the guest in a
+     * function that does not return soon (a thread's main loop) and the second finds it in a
+     * short callee; either wait also lets the guest reach an exit. After {@link #ATTEMPTS} waits
+     * one last chance is given only if the guest is now in a function it was not waiting for
+     * (the demo: in the short {@code memset} its thread loop calls; a byte loop whose every
+     * pass replay would otherwise search, ~300 breakpoint hits, against ~5 at its return). A
+     * loop that neither exits nor returns gets no more: the same return address again.
      */
     boolean waitForReturn(Sregs s, long rsp) {
-        if (tries >= ATTEMPTS) {
+        if (tries >= ATTEMPTS && lastChanceTaken) {
             return false;
         }
-        tries++;
         long target = find(memory, s, rsp);
-        if (target < 0) {
+        if (target < 0 || !mayWaitFor(target)) {
             return false;
         }
         dr[0] = target;
         dr[7] = DR7_LOCAL_EXEC_SLOT0;
         vcpu.setGuestDebug(KvmVcpu.GUESTDBG_ENABLE | KvmVcpu.GUESTDBG_USE_HW_BP, dr);
         armed = target;
+        return true;
+    }
+
+    /** The rule of {@link #waitForReturn}, counting the wait it allows. */
+    boolean mayWaitFor(long target) {
+        if (tries < ATTEMPTS) {
+            tries++;
+            return true;
+        }
+        if (lastChanceTaken || target == missed) {
+            return false;
+        }
+        lastChanceTaken = true;
         return true;
     }
 
@@ -68,11 +90,18 @@ final class ReturnPoint {
         }
         boolean arrived = debugExit && rip == armed;
         vcpu.setGuestDebug(0, null);
-        armed = -1;
         if (arrived) {
             moved++;
+        } else {
+            missedReturn(armed);
         }
+        armed = -1;
         return arrived;
+    }
+
+    /** The guest left the wait (a kick, an exit) without reaching {@code target}. */
+    void missedReturn(long target) {
+        missed = target;
     }
 
     boolean armed() {
@@ -82,6 +111,8 @@ final class ReturnPoint {
     /** The interrupt was injected: the next one may wait again. */
     void injected() {
         tries = 0;
+        lastChanceTaken = false;
+        missed = -1;
     }
 
     /** Interrupts moved to a return point so far. */
