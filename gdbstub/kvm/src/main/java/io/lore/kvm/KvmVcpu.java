@@ -142,16 +142,22 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public Regs getRegs(Regs into) {
+        regsAt = located(regsAt, Ioctls.GET_REGS, regsBuf, "KVM_GET_REGS");
         if (regsAt == IN_RUN_AREA) { // the same struct kvm_regs KVM_GET_REGS would copy out (both use __get_regs)
             into.load(run);
-            return into;
+        } else {
+            into.load(regsBuf);
         }
-        if (regsAt == NOWHERE) {
-            query(Ioctls.GET_REGS, regsBuf, "KVM_GET_REGS");
-            regsAt = IN_BUFFER;
-        }
-        into.load(regsBuf);
         return into;
+    }
+
+    /** Where registers found at {@code at} are now: asked of KVM into {@code buffer} if they were nowhere. */
+    private int located(int at, NativeLong get, Memory buffer, String name) {
+        if (at == NOWHERE) {
+            query(get, buffer, name);
+            return IN_BUFFER;
+        }
+        return at;
     }
 
     public Regs getRegs() {
@@ -164,15 +170,9 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     public Sregs getSregs(Sregs into) {
-        if (sregsAt == IN_RUN_AREA) { // struct kvm_sregs as KVM_GET_SREGS copies it out (both use __get_sregs)
-            into.load(syncedSregs);
-            return into;
-        }
-        if (sregsAt == NOWHERE) {
-            query(Ioctls.GET_SREGS, sregsBuf, "KVM_GET_SREGS");
-            sregsAt = IN_BUFFER;
-        }
-        into.load(sregsView);
+        sregsAt = located(sregsAt, Ioctls.GET_SREGS, sregsBuf, "KVM_GET_SREGS");
+        // struct kvm_sregs as KVM_GET_SREGS copies it out (both use __get_sregs)
+        into.load(sregsAt == IN_RUN_AREA ? syncedSregs : sregsView);
         return into;
     }
 
