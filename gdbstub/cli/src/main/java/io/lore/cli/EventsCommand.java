@@ -96,7 +96,16 @@ final class EventsCommand implements Command {
             if (i.at() != null) {
                 StatePoint s = i.at();
                 m.put("rip", s.rip());
+                Map<String, Object> regs = new LinkedHashMap<>(); // the whole state the replay looks for
+                for (int r = 0; r < StatePoint.REGS; r++) {
+                    regs.put(io.lore.kvm.Regs.NAMES[r], s.regs()[r]);
+                }
+                m.put("registers", regs);
+                m.put("systemHash", String.format("%016x", s.systemHash()));
                 m.put("memoryHash", String.format("%016x", s.memoryHash()));
+                if (s.branches() >= 0) {
+                    m.put("branches", s.branches());
+                }
             }
         } else if (e instanceof Event.SerialInput s) {
             m.put("byte", s.data());

@@ -1,6 +1,7 @@
 package io.lore.cli;
 
 import io.lore.kvm.KvmException;
+import io.lore.log.RecordingFormatException;
 import io.lore.machine.boot.BootException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -68,7 +69,8 @@ public final class Main {
             return error(e.getMessage() + " (see 'lore help " + command.name() + "')", EXIT_USAGE);
         } catch (NoSuchFileException e) {
             return error(e.getFile() + ": " + (e.getReason() != null ? e.getReason() : "no such file"), EXIT_USAGE);
-        } catch (BootException | KvmException | IllegalArgumentException e) {
+        } catch (BootException | KvmException | IllegalArgumentException | RecordingFormatException e) {
+            // RecordingFormatException: not a recording, or one unreadable before its first event
             return error(e.getMessage(), EXIT_USAGE);
         } catch (IOException e) {
             return error(e.getMessage(), EXIT_USAGE);

@@ -164,9 +164,13 @@ public final class RecordingReader implements AutoCloseable {
             }
             offset = next;
         }
-        if (kernel == null) {
-            throw new RecordingFormatException(name + ": recording holds no kernel image"
-                    + (problem != null ? " (" + problem + " at offset " + problemOffset + ")" : ""));
+        // without its boot images a recording cannot be replayed at all
+        String missing = kernel == null ? "kernel image" : initrd == null && !header.initrdName().isEmpty() ? "initrd" : null;
+        if (missing != null) {
+            throw new RecordingFormatException(problem != null
+                    ? name + ": " + problem + " at offset " + problemOffset + ", before its " + missing
+                            + " is complete: nothing to replay"
+                    : name + ": recording holds no " + missing);
         }
     }
 
