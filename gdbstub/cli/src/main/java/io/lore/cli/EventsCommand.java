@@ -40,9 +40,12 @@ final class EventsCommand implements Command {
 
     @Override
     public int run(CommandLine line) throws Exception {
-        long from = line.hasOption("from") ? MachineOptions.intOption(line, "from") : 0;
-        long to = line.hasOption("to") ? MachineOptions.intOption(line, "to") : Long.MAX_VALUE;
-        long limit = line.hasOption("limit") ? MachineOptions.intOption(line, "limit") : Long.MAX_VALUE;
+        long from = count(line, "from", 0);
+        long to = count(line, "to", Long.MAX_VALUE);
+        long limit = count(line, "limit", Long.MAX_VALUE);
+        if (from > to) {
+            throw new UsageException("--from " + from + " is after --to " + to);
+        }
         Set<EventKind> kinds = EnumSet.allOf(EventKind.class);
         if (line.hasOption("kind")) {
             kinds.clear();
@@ -120,5 +123,22 @@ final class EventsCommand implements Command {
             m.put("value", t.value());
         }
         return m;
+    }
+
+    /** A position or a number of events: a whole number from 0 (exit ordinals may pass 2^31). */
+    private static long count(CommandLine line, String name, long absent) {
+        if (!line.hasOption(name)) {
+            return absent;
+        }
+        String v = line.getOptionValue(name);
+        try {
+            long n = Long.parseLong(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new UsageException("--" + name + " takes a whole number from 0, not '" + v + "'");
     }
 }

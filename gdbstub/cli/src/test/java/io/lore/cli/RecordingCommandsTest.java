@@ -150,4 +150,17 @@ class RecordingCommandsTest {
         Path junk = Files.writeString(dir.resolve("junk.lore"), "not a recording");
         assertUsageError(lore("info", junk.toString()), "junk.lore", "not a LoRe recording");
     }
+
+    @Test
+    void badEventsOptions() {
+        List<CompletableFuture<Result>> runs = List.of(
+                start(new byte[0], "events", recording.toString(), "--from", "abc"),
+                start(new byte[0], "events", recording.toString(), "--limit", "-1"),
+                start(new byte[0], "events", recording.toString(), "--from", "50", "--to", "10"),
+                start(new byte[0], "events", recording.toString(), "--kind", "bogus"));
+        assertUsageError(runs.get(0).join(), "--from", "'abc'", "lore help events");
+        assertUsageError(runs.get(1).join(), "--limit", "'-1'");
+        assertUsageError(runs.get(2).join(), "--from 50 is after --to 10");
+        assertUsageError(runs.get(3).join(), "unknown event kind 'bogus'");
+    }
 }
