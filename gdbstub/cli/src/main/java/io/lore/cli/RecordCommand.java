@@ -88,7 +88,7 @@ final class RecordCommand implements Command {
         if (!quiet) {
             double secs = r.run().nanos() / 1e9;
             System.err.printf("lore: recorded %s: %s; %.2f s, %,d exits, %,d events, %s (%s per guest-second)%n",
-                    out, r.run().detail(), secs, r.exits(), r.events(), Units.bytes(r.bytes()),
+                    out, r.run().headline(), secs, r.exits(), r.events(), Units.bytes(r.bytes()),
                     Units.bytes((long) (r.bytes() / Math.max(secs, 1e-3))));
         }
         if (!quiet) {

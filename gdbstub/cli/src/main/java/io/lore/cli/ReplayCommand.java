@@ -52,6 +52,9 @@ final class ReplayCommand implements Command {
         if (line.hasOption("gdb")) {
             return GdbReplay.serve(file, GdbReplay.Address.parse(line.getOptionValue("gdb")), checkpointMemory(line));
         }
+        if (line.hasOption("checkpoint-memory")) {
+            throw new UsageException("--checkpoint-memory sizes the checkpoints of a --gdb session; a plain replay keeps none");
+        }
         boolean quiet = line.hasOption("quiet");
         try (RecordingReader rec = RecordingReader.open(file);
              OutputStream out = MachineOptions.serialOut(line);
@@ -86,8 +89,8 @@ final class ReplayCommand implements Command {
             case VERIFIED:
                 if (!quiet) {
                     System.err.printf("lore: replay of %s reproduced the recording exactly: %,d exits, %,d events, "
-                            + "%d digests matched, %,d breakpoint hits, %.2f s%n", file, r.exits(), r.events(),
-                            r.digestsChecked(), r.breakpointHits(), r.nanos() / 1e9);
+                            + "%d digest%s matched, %,d breakpoint hits, %.2f s%n", file, r.exits(), r.events(),
+                            r.digestsChecked(), r.digestsChecked() == 1 ? "" : "s", r.breakpointHits(), r.nanos() / 1e9);
                 }
                 return 0;
             case PREFIX_VERIFIED:

@@ -163,4 +163,24 @@ class RecordingCommandsTest {
         assertUsageError(runs.get(2).join(), "--from 50 is after --to 10");
         assertUsageError(runs.get(3).join(), "unknown event kind 'bogus'");
     }
+
+    /** A guest that triple-faults: status 4, the register dump once, a one-line summary; the crash replays. */
+    @Test
+    void aCrashIsRecordedAndReplayed() {
+        Path crash = dir.resolve("triple.lore");
+        Result r = lore("record", "--kernel", guest("triple.elf").toString(), "--out", crash.toString());
+        assertEquals(4, r.status(), r::toString);
+        assertNoStackTrace(r);
+        assertEquals(1, r.stderr().lines().filter(l -> l.contains("rflags")).count(), () -> "one register dump:\n" + r);
+        assertTrue(r.stderr().lines().anyMatch(l -> l.startsWith("lore: recorded " + crash + ": triple fault")
+                && l.contains(" exits, ")), r::toString);
+        Result replay = lore("replay", crash.toString(), "--verify");
+        assertEquals(0, replay.status(), replay::toString);
+        assertTrue(replay.stderr().contains("1 digest matched"), replay::toString);
+    }
+
+    @Test
+    void checkpointMemoryIsForGdbSessionsOnly() {
+        assertUsageError(lore("replay", recording.toString(), "--checkpoint-memory", "64"), "--checkpoint-memory", "--gdb");
+    }
 }

@@ -23,6 +23,12 @@ public record RunResult(Outcome outcome, int exitStatus, String detail, long exi
     public static final int STATUS_TIME_LIMIT = 124;
     public static final int STATUS_STOPPED = 130;
 
+    /** The first line of {@link #detail()}: a crash's detail goes on with a register dump. */
+    public String headline() {
+        int nl = detail.indexOf('\n');
+        return nl < 0 ? detail : detail.substring(0, nl);
+    }
+
     /** {@code status} is the device's (value << 1) | 1; a process keeps its low 8 bits. */
     public static RunResult debugExit(int status, long exits, long nanos) {
         return new RunResult(Outcome.DEBUG_EXIT, status & 0xff,
