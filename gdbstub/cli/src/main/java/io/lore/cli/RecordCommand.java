@@ -6,12 +6,17 @@ import io.lore.machine.MachineConfig;
 import io.lore.replay.RecordSession;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /** `lore record`: run a guest live and record everything non-deterministic it sees. */
 final class RecordCommand implements Command {
+    /** How long a signal waits for the recording to be finished before the JVM goes anyway. */
+    private static final long FINISH_ON_SIGNAL_SECONDS = 30;
+
     @Override public String name() { return "record"; }
     @Override public String summary() { return "run a guest and record it for exact replay"; }
     @Override public String usage() { return "--kernel FILE --out FILE [options]"; }
@@ -67,8 +72,31 @@ final class RecordCommand implements Command {
         Codec codec = codec(line.getOptionValue("codec", "zstd"));
         boolean quiet = line.hasOption("quiet");
         RecordSession session = new RecordSession(config, out, codec).interruptDelay(interruptDelay(line));
-        Thread onInterrupt = new Thread(session::stop);
-        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        // Ctrl-C or SIGTERM: stop the guest, and keep the JVM until this thread has finished the
+        // file (its footer makes it a complete recording) and printed the summary
+        CountDownLatch done = new CountDownLatch(1);
+        Thread onSignal = new Thread(() -> {
+            session.stop();
+            try {
+                done.await(FINISH_ON_SIGNAL_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            return record(session, line, out, quiet);
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // a signal: the hook is running and waits for the countdown above
+            }
+        }
+    }
+
+    private static int record(RecordSession session, CommandLine line, Path out, boolean quiet) throws Exception {
         RecordSession.Result r;
         try (OutputStream serialOut = MachineOptions.serialOut(line);
              StatusLine status = quiet ? null : new StatusLine(() -> {
@@ -77,12 +105,6 @@ final class RecordCommand implements Command {
                          s.seconds(), s.exits(), s.exits() / Math.max(0.001, s.seconds()), s.events(), Units.bytes(s.bytes()));
              })) {
             r = session.run(serialOut, MachineOptions.serialIn(line));
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(onInterrupt);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and has stopped the guest
-            }
         }
         RunCommand.report(r.run(), true);
         if (!quiet) {

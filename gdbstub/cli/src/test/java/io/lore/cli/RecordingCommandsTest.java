@@ -183,4 +183,34 @@ class RecordingCommandsTest {
     void checkpointMemoryIsForGdbSessionsOnly() {
         assertUsageError(lore("replay", recording.toString(), "--checkpoint-memory", "64"), "--checkpoint-memory", "--gdb");
     }
+
+    /** SIGTERM (or Ctrl-C) stops the guest; the recording is still finished: complete, ending "stopped", replayable. */
+    @Test
+    void aSignalStopsTheRecordingAndLeavesItComplete() throws Exception {
+        Path stopped = dir.resolve("stopped.lore");
+        Path err = dir.resolve("stopped.err");
+        Process p = new ProcessBuilder(RunCommandTest.command("record", "--kernel", guest("irqio.elf").toString(),
+                "--cmdline", "n=100000000 work=4", "--out", stopped.toString()))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!Files.readString(err).contains("recording stopped.lore") && !Files.exists(stopped)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(1000); // some guest time, a chunk or two
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "lore record ended after SIGTERM");
+        } finally {
+            p.destroyForcibly();
+        }
+        String stderr = Files.readString(err);
+        assertTrue(stderr.contains("lore: recorded " + stopped + ": stopped;"), stderr);
+        Result info = lore("info", stopped.toString());
+        assertEquals(0, info.status(), info::toString);
+        assertTrue(info.stdout().lines().anyMatch(l -> l.matches("state\\s+complete")), info::toString);
+        assertTrue(info.stdout().lines().anyMatch(l -> l.matches("\\s*end\\s+stopped")), info::toString);
+        Result replay = lore("replay", stopped.toString(), "--verify");
+        assertEquals(0, replay.status(), replay::toString);
+    }
 }

@@ -60,10 +60,7 @@ class RunCommandTest {
 
     /** Starts `lore ARGS` in a new JVM with the test class path; {@code stdin} (may be empty) is its whole input. */
     static CompletableFuture<Result> start(byte[] stdin, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = command(args);
         return CompletableFuture.supplyAsync(() -> {
             try {
                 ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -89,6 +86,15 @@ class RunCommandTest {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /** The command line of `lore ARGS` in a new JVM with the test class path. */
+    static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     private static CompletableFuture<byte[]> drain(InputStream s) {
