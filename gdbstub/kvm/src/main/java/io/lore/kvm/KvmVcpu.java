@@ -59,7 +59,7 @@ public final class KvmVcpu implements AutoCloseable {
      * Asks KVM_RUN to store the general and special registers in the run area on its way out (on
      * from the next run), so that {@link #getRegs} and {@link #getSregs} after it need no
      * KVM_GET_REGS or KVM_GET_SREGS. Those ioctls load and put the vCPU each time, which on this
-     * nested host costs more than a KVM_RUN (GET_SREGS measured 13-18 µs); replay reads RIP after
+     * nested host costs more than a KVM_RUN (about 7 µs each, measured); replay reads RIP after
      * every breakpoint and single-step exit, and the code bytes at it before each single step.
      * Off by default: storing them costs a little on every exit. What KVM lacks of
      * KVM_CAP_SYNC_REGS is asked for by ioctl as before.

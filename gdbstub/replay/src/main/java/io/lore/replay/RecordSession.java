@@ -37,6 +37,7 @@ public final class RecordSession {
     private final Codec codec;
     private long interruptDelayNanos = DEFAULT_INTERRUPT_DELAY_NANOS;
     private volatile VcpuLoop loop;
+    private volatile boolean stopRequested;
     private volatile RecordingWriter writer;
     private volatile long startNanos;
 
@@ -79,6 +80,7 @@ public final class RecordSession {
 
     /** From any thread (Ctrl-C): end the recording cleanly at the next exit. */
     public void stop() {
+        stopRequested = true;
         VcpuLoop l = loop;
         if (l != null) {
             l.requestStop();
@@ -124,6 +126,9 @@ public final class RecordSession {
             l.setObserver(recorder);
             l.setKickDelay(delay - ReturnPoint.ATTEMPTS * share);
             loop = l;
+            if (stopRequested) { // a stop before the loop existed (Ctrl-C while booting): it ends at once
+                l.requestStop();
+            }
             startNanos = System.nanoTime();
             logWriter.start();
             pc.startInput(l::wake);
