@@ -60,6 +60,7 @@ check_all() {
 	expect exits 1 "done 100000" --
 	expect exits 1 "done 1234" -- -append "n=1234"
 	expect triple 0 "about to triple fault" --
+	expect fault 1 "ok #UD taken and resumed" "fault: all 1 checks passed" --
 	expect demo 7 "BUG: corrupted ring_ctl.magic at record 1024 (value 0x52494e48, expected 0x52494e47)" --
 	if ! diff -u "$here/demo/expected-output.txt" "$tmp/demo.out" >/dev/null; then
 		echo "FAIL demo output differs from demo/expected-output.txt"

@@ -187,6 +187,7 @@ class QemuCrossCheckTest {
                 new Case("spin", "spin", null, null, "ok timer interrupts while spinning", 1, 1,
                         List.of(INFO_LINES, SPIN_POSITION)),
                 new Case("exits", "exits", "n=1234", null, "done 1234", 1, 1, List.of()),
+                new Case("fault", "fault", null, null, "fault: all 1 checks passed", 1, 1, List.of()),
                 // QEMU -no-reboot quits with status 0 after a triple fault; `lore run` reports a crash,
                 // status 4 with a register dump (RunResult.STATUS_CRASHED, documented in `lore help run`).
                 new Case("triple", "triple", null, null, "about to triple fault", 0, RunResult.STATUS_CRASHED, List.of()),

@@ -15,6 +15,8 @@ import java.util.function.LongSupplier;
  */
 final class DebugRegisters {
     static final int SLOTS = 4;
+    /** Exceptions whose handler entries a single step watches when slots are free: #PF, #GP, #UD, #DE. */
+    static final int[] FAULT_VECTORS = {14, 13, 6, 0};
     private static final long DR7_RESERVED_ONE = 0x400;
 
     private final KvmVcpu vcpu;
@@ -41,7 +43,8 @@ final class DebugRegisters {
 
     /**
      * Plans the next KVM_RUN: {@code target} (may be null) in slot 0, then the goal's
-     * breakpoints; single steps if {@code step}, if a breakpoint did not fit, or if the guest sits
+     * breakpoints, then (for a single step) the entries of fault handlers; single steps if
+     * {@code step}, if a breakpoint did not fit, or if the guest sits
      * on an armed breakpoint it must leave first ({@code rip} non-null: the current instant was
      * already seen, and supplies the address). KVM gets the plan with {@link #arm()}: until then
      * the registers the last run left in the run area stay readable without an ioctl.
@@ -66,6 +69,17 @@ final class DebugRegisters {
                 setExec(next++, b);
             } else {
                 overflow = true;
+            }
+        }
+        if (step) {
+            // A single step of an instruction that faults would end one instruction into the
+            // handler on this host: the handler's entry, where a breakpoint stops, is an instant
+            // too. Free slots catch the commonest faults there.
+            for (int i = 0; i < FAULT_VECTORS.length && next < SLOTS; i++) {
+                long entry = handlerOf(FAULT_VECTORS[i]);
+                if (entry >= 0) {
+                    setExec(next++, entry);
+                }
             }
         }
         boolean stepping = step || overflow;

@@ -111,6 +111,7 @@ public final class ReplayCursor implements AutoCloseable {
     private final DirtyPageTracker tracker;
     private final MemoryDigest memoryDigest;
     private final DebugRegisters debug;
+    private final StepFrames frames;
     private long ordinal;
     private boolean atSyncExit;
     private boolean atAnchor = true;
@@ -140,6 +141,7 @@ public final class ReplayCursor implements AutoCloseable {
         this.tracker = new DirtyPageTracker(machine.vm(), machine.memory());
         this.memoryDigest = new MemoryDigest(tracker, machine.memory());
         this.debug = new DebugRegisters(vcpu, machine.memory());
+        this.frames = new StepFrames(vcpu, machine.memory(), tracker);
     }
 
     public Machine machine() {
@@ -346,13 +348,18 @@ public final class ReplayCursor implements AutoCloseable {
             StatePoint target = next instanceof Event.Interrupt i && i.at() != null && i.ordinal() == ordinal ? i.at() : null;
             boolean approaching = farFromBranchTarget(target);
             debug.plan(approaching ? null : target, goal, oneStep, leaving ? this::rip : null);
-            if (debug.stepPlanned() && atHlt()) {
+            boolean stepRun = debug.stepPlanned();
+            if (stepRun && atHlt()) {
                 // This host's KVM ends a single step over HLT with a debug exit past it, never with
                 // the HLT exit the recording has (its event and the interrupt that ends the halt would
                 // be missed, the guest running on as if HLT were a NOP): HLT exits at once anyway,
                 // so run it without the single step. (Checked before arming: the registers the last
                 // run left in the run area are still current then.)
                 debug.withoutStep();
+                stepRun = false;
+            }
+            if (stepRun) {
+                frames.beforeStep();
             }
             debug.arm();
             int reason = vcpu.run();
@@ -362,6 +369,9 @@ public final class ReplayCursor implements AutoCloseable {
             undelivered = -1;
             atAnchor = false;
             if (reason == ExitReason.DEBUG) {
+                if (stepRun) {
+                    frames.afterStep();
+                }
                 Stop s = onDebugExit(goal, target, oneStep, run.debugDr6());
                 if (s != null) {
                     return s;
@@ -481,7 +491,8 @@ public final class ReplayCursor implements AutoCloseable {
             breakpointHits++; // the loop top looks at the state and injects if it is the one
         }
         leaveArrival = true;
-        return oneStep && stepped ? Stop.STEP : null;
+        // one step: it ended here, with its trap or at a breakpoint (a fault handler's entry)
+        return oneStep ? Stop.STEP : null;
     }
 
     /**

@@ -55,7 +55,7 @@ class RecordReplayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hello.elf", "pic.elf", "rtc.elf"})
+    @ValueSource(strings = {"hello.elf", "pic.elf", "rtc.elf", "fault.elf"})
     void deviceGuestsReplayExactly(String guest) throws Exception {
         roundTrip(guest, "", null);
     }

@@ -179,6 +179,49 @@ class TimeTravelTest {
     }
 
     /**
+     * A single step of an instruction that raises an exception ends at the handler's first
+     * instruction (this host's KVM would end it one instruction into the handler), the instant a
+     * breakpoint there stops at too: stepping, reverse stepping and breakpoints name the same
+     * instants.
+     */
+    @Test
+    void aStepIntoAnExceptionStopsAtItsHandlersFirstInstruction() throws Exception {
+        try (RecordingReader rec = record("fault.elf"); TimeTravel t = new TimeTravel(rec, 0)) {
+            GuestSymbols sym = GuestSymbols.of("fault.elf");
+            long site = sym.address("ud_site");
+            long entry = sym.address("trap_stubs") + 16 * 6; // the #UD stub (guests/lib/trapentry.S)
+            t.addBreakpoint(site);
+            expect(Motion.Kind.BREAKPOINT, t.continueForward());
+            assertEquals(site, t.position().rip());
+            t.removeBreakpoint(site);
+            Position atSite = t.position();
+            expect(Motion.Kind.STEP, t.stepForward());
+            assertEquals(entry, t.position().rip(), "the step into #UD stops at the handler's first instruction");
+            Position atEntry = t.position();
+            expect(Motion.Kind.STEP, t.stepForward());
+            assertTrue(t.position().rip() != entry, "and the next step leaves it");
+            expect(Motion.Kind.STEP, t.stepBackward());
+            assertEquals(atEntry, t.position(), "reverse-stepi comes back to the handler's entry");
+            expect(Motion.Kind.STEP, t.stepBackward());
+            assertEquals(atSite, t.position(), "and then to the faulting instruction");
+            t.seek(Position.anchor(0));
+            t.addBreakpoint(entry);
+            expect(Motion.Kind.BREAKPOINT, t.continueForward());
+            assertEquals(atEntry, t.position(), "a breakpoint at the entry stops at the same instant");
+            // continuing from a breakpoint on a faulting instruction steps over it: the frame the
+            // fault pushed must not keep the step's trap flag, or the guest traps after its IRET
+            t.removeBreakpoint(entry);
+            t.addBreakpoint(site);
+            for (int round = 2; round <= 3; round++) {
+                expect(Motion.Kind.BREAKPOINT, t.continueForward());
+                assertEquals(site, t.position().rip(), "#UD " + round);
+            }
+            t.removeBreakpoint(site);
+            expect(Motion.Kind.END, t.continueForward());
+        }
+    }
+
+    /**
      * Ctrl-C whose kick is already pending when the cursor enters KVM_RUN: KVM returns before the
      * guest runs, so the cursor is still at its anchor, and says so (it once went on as if the
      * guest had run, and the position could not be found again).
