@@ -33,8 +33,8 @@ final class DebugRegisters {
     /** The plan {@link #arm()} hands to KVM: GUESTDBG_* bits and debug registers (or null). */
     private int intendedMode;
     private long[] intendedDr;
-    /** Whether runs with debugging on store the registers in the run area ({@link #syncRegisters}). */
-    private boolean syncRegs;
+    /** For reading the IDT when fault-handler entries are planned. */
+    private final io.lore.kvm.Sregs sregs = new io.lore.kvm.Sregs();
 
     DebugRegisters(KvmVcpu vcpu, GuestMemory memory) {
         this.vcpu = vcpu;
@@ -75,8 +75,9 @@ final class DebugRegisters {
             // A single step of an instruction that faults would end one instruction into the
             // handler on this host: the handler's entry, where a breakpoint stops, is an instant
             // too. Free slots catch the commonest faults there.
+            vcpu.getSregs(sregs);
             for (int i = 0; i < FAULT_VECTORS.length && next < SLOTS; i++) {
-                long entry = handlerOf(FAULT_VECTORS[i]);
+                long entry = io.lore.machine.Idt.handler(memory, sregs, FAULT_VECTORS[i]);
                 if (entry >= 0) {
                     setExec(next++, entry);
                 }
@@ -157,18 +158,6 @@ final class DebugRegisters {
         return appliedMode != -1 && (appliedMode & KvmVcpu.GUESTDBG_SINGLESTEP) != 0;
     }
 
-    /**
-     * From the next plan on, runs with debugging on leave the registers in the run area, where
-     * {@code KvmVcpu.getRegs} and {@code getSregs} read them without an ioctl.
-     */
-    void syncRegisters(boolean on) {
-        syncRegs = on;
-        if (!on) {
-            vcpu.syncRegs(false);
-        }
-        appliedMode = -1; // the next apply sets the run area's request
-    }
-
     /** No debugging for the next KVM_RUN. */
     void off() {
         apply(0, null);
@@ -222,12 +211,10 @@ final class DebugRegisters {
             return;
         }
         vcpu.setGuestDebug(mode, dr);
-        if (syncRegs) {
-            // While debugging, every exit is followed by reads of RIP (arrivals, state checks,
-            // the plan of the next run): have KVM_RUN hand the registers over. Without, no one
-            // needs them.
-            vcpu.syncRegs(mode != 0);
-        }
+        // While debugging, every exit is followed by reads of the registers (arrivals, state
+        // checks, the plan of the next run, SingleSteps): have KVM_RUN hand them over, in the run
+        // area. Without, no one needs them.
+        vcpu.syncRegs(mode != 0);
         appliedMode = mode;
         if (dr != null) {
             System.arraycopy(dr, 0, appliedDr, 0, 8);

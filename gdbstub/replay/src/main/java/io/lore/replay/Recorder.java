@@ -25,6 +25,7 @@ final class Recorder implements Platform, LoopObserver {
     private final MemoryDigest memoryDigest;
     private final CpuDigest cpuDigest;
     private final Sregs sregs = new Sregs();
+    private final io.lore.kvm.Regs regs = new io.lore.kvm.Regs();
     private final long[] stateRegs = new long[io.lore.log.StatePoint.REGS];
     private final long[] continuation = RingRecords.continuationScratch();
     private final ReturnPoint returnPoint;
@@ -112,7 +113,7 @@ final class Recorder implements Platform, LoopObserver {
             return true;
         }
         vcpu.getSregs(sregs);
-        io.lore.kvm.Regs regs = vcpu.getRegs();
+        vcpu.getRegs(regs);
         long rip = regs.rip();
         if (returnWaitNanos > 0 && !atReturnPoint && branches == null && (sregs.cs.selector & 3) == 0
                 && returnPoint.waitForReturn(sregs, regs.rsp())) {

@@ -111,7 +111,7 @@ public final class ReplayCursor implements AutoCloseable {
     private final DirtyPageTracker tracker;
     private final MemoryDigest memoryDigest;
     private final DebugRegisters debug;
-    private final StepFrames frames;
+    private final SingleSteps singleSteps;
     private long ordinal;
     private boolean atSyncExit;
     private boolean atAnchor = true;
@@ -141,7 +141,7 @@ public final class ReplayCursor implements AutoCloseable {
         this.tracker = new DirtyPageTracker(machine.vm(), machine.memory());
         this.memoryDigest = new MemoryDigest(tracker, machine.memory());
         this.debug = new DebugRegisters(vcpu, machine.memory());
-        this.frames = new StepFrames(vcpu, machine.memory(), tracker);
+        this.singleSteps = new SingleSteps(vcpu, machine.memory(), tracker);
     }
 
     public Machine machine() {
@@ -154,16 +154,6 @@ public final class ReplayCursor implements AutoCloseable {
 
     public DirtyPageTracker dirtyPages() {
         return tracker;
-    }
-
-    /**
-     * Has KVM_RUN leave the registers in the run area while breakpoints or single steps are in
-     * use, so the reads after each breakpoint hit or step (RIP, the state check, the code bytes
-     * before a single step) cost no KVM_GET_REGS or KVM_GET_SREGS: interrupts positioned by
-     * state are found through many such hits, and reverse execution single-steps.
-     */
-    public void readRegistersFromRunArea(boolean on) {
-        debug.syncRegisters(on);
     }
 
     /** With a branch counter (recording and host both have one), targets are approached at full speed. */
@@ -349,17 +339,9 @@ public final class ReplayCursor implements AutoCloseable {
             boolean approaching = farFromBranchTarget(target);
             debug.plan(approaching ? null : target, goal, oneStep, leaving ? this::rip : null);
             boolean stepRun = debug.stepPlanned();
-            if (stepRun && atHlt()) {
-                // This host's KVM ends a single step over HLT with a debug exit past it, never with
-                // the HLT exit the recording has (its event and the interrupt that ends the halt would
-                // be missed, the guest running on as if HLT were a NOP): HLT exits at once anyway,
-                // so run it without the single step. (Checked before arming: the registers the last
-                // run left in the run area are still current then.)
+            if (stepRun && !singleSteps.mayStep()) { // HLT: see SingleSteps
                 debug.withoutStep();
                 stepRun = false;
-            }
-            if (stepRun) {
-                frames.beforeStep();
             }
             debug.arm();
             int reason = vcpu.run();
@@ -370,7 +352,7 @@ public final class ReplayCursor implements AutoCloseable {
             atAnchor = false;
             if (reason == ExitReason.DEBUG) {
                 if (stepRun) {
-                    frames.afterStep();
+                    singleSteps.afterStep();
                 }
                 Stop s = onDebugExit(goal, target, oneStep, run.debugDr6());
                 if (s != null) {
@@ -531,15 +513,6 @@ public final class ReplayCursor implements AutoCloseable {
 
     private long rip() {
         return vcpu.getRegs().rip();
-    }
-
-    /** Whether the guest's next instruction is HLT. */
-    private boolean atHlt() {
-        io.lore.kvm.Sregs s = vcpu.getSregs();
-        long rip = rip();
-        long linear = (s.efer & (1L << 10)) != 0 ? rip : (s.cs.base + rip) & 0xffffffffL;
-        byte[] b = io.lore.machine.PageWalker.readVirtual(machine.memory(), s, linear, 1);
-        return b != null && b[0] == (byte) 0xf4;
     }
 
     private static boolean contains(long[] a, long v) {

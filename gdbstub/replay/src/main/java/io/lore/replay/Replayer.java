@@ -44,7 +44,6 @@ public final class Replayer implements AutoCloseable {
     public Replayer(RecordingReader recording, OutputStream serialOut) {
         this.recording = recording;
         this.cursor = new ReplayCursor(recording, serialOut);
-        cursor.readRegistersFromRunArea(true);
         try {
             this.tsc = TscReplay.attachIfNeeded(cursor.machine(), recording, cursor::requestStop);
         } catch (RuntimeException e) {

@@ -53,7 +53,7 @@ final class ReturnPoint {
      * loop that neither exits nor returns gets no more: the same return address again.
      */
     boolean waitForReturn(Sregs s, long rsp) {
-        if (tries >= ATTEMPTS && lastChanceTaken) {
+        if (exhausted()) { // spare the stack scan
             return false;
         }
         long target = find(memory, s, rsp);
@@ -67,13 +67,18 @@ final class ReturnPoint {
         return true;
     }
 
+    /** The waits and the last chance are spent. */
+    private boolean exhausted() {
+        return tries >= ATTEMPTS && lastChanceTaken;
+    }
+
     /** The rule of {@link #waitForReturn}, counting the wait it allows. */
     boolean mayWaitFor(long target) {
         if (tries < ATTEMPTS) {
             tries++;
             return true;
         }
-        if (lastChanceTaken || target == missed) {
+        if (exhausted() || target == missed) {
             return false;
         }
         lastChanceTaken = true;

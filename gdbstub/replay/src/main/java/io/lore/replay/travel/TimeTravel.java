@@ -74,7 +74,6 @@ public final class TimeTravel implements AutoCloseable {
         this.spacingNanos = spacingNanos;
         cursor.machine().vcpu().bindToCurrentThread();
         cursor.setCompleteExits(true);
-        cursor.readRegistersFromRunArea(true);
         this.store = new CheckpointStore(cursor.machine(), cursor.dirtyPages());
         store.setBudget(budgetBytes > 0 ? budgetBytes : DEFAULT_BUDGET_BYTES);
         checkpointHere();

@@ -8,18 +8,26 @@ import io.lore.machine.PageWalker;
 import io.lore.replay.checkpoint.DirtyPageTracker;
 
 /**
- * Undoes what a single step leaves in the guest when the stepped instruction raises an
- * exception. KVM single-steps by setting RFLAGS.TF, and the CPU pushes RFLAGS into the
- * exception frame as it is: the handler's IRET would then restore TF into the guest, which
- * takes debug traps of its own from there, and the frame on the stack differs from the recorded
- * run's in any case (the instant cannot be found again by its memory digest). After each single
- * step that moved the stack down by a frame or more, this looks for the long-mode frame of a
- * fault raised at the stepped instruction (RIP, CS, RFLAGS with TF, RSP, just above the new
- * stack pointer) and clears the TF the guest did not have.
+ * What a single step on this host's KVM gets wrong, made up for around each single-stepped run
+ * (the registers are read once, before it, while the last run's copy in the run area is current):
+ * <ul>
+ * <li>A single step over HLT ends with a debug exit past it, never with the HLT exit the
+ * recording has (its event and the interrupt that ends the halt would be missed, the guest
+ * running on as if HLT were a NOP). HLT exits at once anyway: {@link #mayStep} says to run it
+ * without the step.
+ * <li>KVM single-steps by setting RFLAGS.TF, and the CPU pushes RFLAGS into an exception frame
+ * as it is: the handler's IRET would restore TF into the guest, which then takes debug traps of
+ * its own, and the frame differs from the recorded run's in any case (the instant cannot be
+ * found again by its memory digest). After a single step whose stack took a frame (or was
+ * switched), {@link #afterStep} looks for the long-mode frame of a fault raised at the stepped
+ * instruction (RIP, CS, RFLAGS with TF, RSP, just above the new stack pointer) and clears the
+ * TF the guest did not have.
+ * </ul>
  */
-final class StepFrames {
+final class SingleSteps {
     private static final long TF = 1L << 8;
     private static final long EFER_LMA = 1L << 10;
+    private static final byte HLT = (byte) 0xf4;
     /** RIP, CS, RFLAGS, RSP, SS: what a long-mode exception pushes (after aligning RSP). */
     private static final int FRAME_BYTES = 5 * 8;
     /** Words the handler's first instruction and an error code may have pushed below the frame. */
@@ -31,22 +39,28 @@ final class StepFrames {
     private final Regs regs = new Regs();
     private final Sregs sregs = new Sregs();
     private long rip, rsp, rflags, cs = -1;
-    private long fixed;
 
-    StepFrames(KvmVcpu vcpu, GuestMemory memory, DirtyPageTracker tracker) {
+    SingleSteps(KvmVcpu vcpu, GuestMemory memory, DirtyPageTracker tracker) {
         this.vcpu = vcpu;
         this.memory = memory;
         this.tracker = tracker;
     }
 
-    /** Before a single-stepped run, while the registers the last run left are current. */
-    void beforeStep() {
+    /**
+     * Before a run planned to single-step: false if it must run without the step (the next
+     * instruction is HLT). Otherwise remembers where the step starts, for {@link #afterStep}.
+     */
+    boolean mayStep() {
         vcpu.getRegs(regs);
         vcpu.getSregs(sregs);
         rip = regs.rip();
         rsp = regs.rsp();
         rflags = regs.get(Regs.RFLAGS);
-        cs = (sregs.efer & EFER_LMA) != 0 ? sregs.cs.selector : -1; // long mode only
+        boolean longMode = (sregs.efer & EFER_LMA) != 0;
+        cs = longMode ? sregs.cs.selector : -1; // frames are fixed in long mode only
+        long linear = longMode ? rip : (sregs.cs.base + rip) & 0xffffffffL;
+        byte[] b = PageWalker.readVirtual(memory, sregs, linear, 1);
+        return b == null || b[0] != HLT;
     }
 
     /** After the single-stepped run's debug exit. */
@@ -64,24 +78,18 @@ final class StepFrames {
             if (word(frame) == rip && word(frame + 8) == cs) {
                 long flagsAt = frame + 16;
                 long pushed = word(flagsAt);
-                long savedRsp = word(frame + 24);
-                if ((pushed & TF) != 0 && (savedRsp == rsp)) {
+                if ((pushed & TF) != 0 && word(frame + 24) == rsp) {
                     write(flagsAt, pushed & ~TF);
-                    fixed++;
                 }
                 return;
             }
         }
     }
 
-    /** Exception frames fixed so far. */
-    long fixed() {
-        return fixed;
-    }
-
+    /** The word at guest-virtual {@code va}, or ~rip (no RIP) where it cannot be read. */
     private long word(long va) {
         long pa = PageWalker.translate(memory, sregs, va);
-        return pa >= 0 && memory.contains(pa, 8) ? memory.readLong(pa) : ~rip; // ~rip matches no RIP
+        return pa >= 0 && memory.contains(pa, 8) ? memory.readLong(pa) : ~rip;
     }
 
     private void write(long va, long value) {
